@@ -1,0 +1,1 @@
+"""Reference tables kantong owns (shipped inside the installed package as ``kantong.data``)."""

@@ -1,0 +1,365 @@
+"""The ``kantong`` command line: ``demo``, ``run``, ``geocode``.
+
+Messages are in Bahasa Indonesia by default (``--lang en`` for English). Bad input ends
+with a short message naming the file, row or column and what to do, and a non-zero
+exit status, never a traceback (set ``KANTONG_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kantong._errors import InputError, KantongError, KantongWarning, OptionError
+from kantong._i18n import LANGUAGES, set_language, tr
+
+app = typer.Typer(
+    name="kantong",
+    help="Find poverty pockets (kantong kemiskinan) in household registers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True, highlight=False)
+
+EXIT_INPUT = 2
+EXIT_UNEXPECTED = 1
+
+
+# --------------------------------------------------------------------------------------
+# shared plumbing
+# --------------------------------------------------------------------------------------
+
+
+def _lang(value: str) -> str:
+    if value not in LANGUAGES:
+        raise typer.BadParameter(f"{value!r}: id | en")
+    set_language(value)
+    return value
+
+
+LangOpt = typer.Option("id", "--lang", help="Language of messages and outputs: id | en.", callback=_lang)
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Turn kantong's errors into a short message and exit status; show warnings."""
+    shown: list[str] = []
+
+    def _show(message: Warning | str, category: type[Warning], *args: object, **kw: object) -> None:
+        text = str(message)
+        if text not in shown:
+            shown.append(text)
+            console.print(f"[yellow]{tr('Peringatan', 'Warning')}:[/] {text}")
+
+    old = warnings.showwarning
+    warnings.showwarning = _show  # type: ignore[assignment]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", KantongWarning)
+            warnings.showwarning = _show  # type: ignore[assignment]
+            yield
+    except KantongError as err:
+        console.print(f"[red]{tr('Galat', 'Error')}:[/] {err}")
+        raise typer.Exit(EXIT_INPUT) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except MemoryError:
+        console.print(
+            f"[red]{tr('Galat', 'Error')}:[/] "
+            + tr("memori tidak cukup untuk data ini", "not enough memory for this data")
+        )
+        raise typer.Exit(EXIT_UNEXPECTED) from None
+    except Exception as err:  # an unexpected failure: short message unless debugging
+        if os.environ.get("KANTONG_DEBUG"):
+            raise
+        console.print(
+            f"[red]{tr('Galat tak terduga', 'Unexpected error')}:[/] {type(err).__name__}: {err}\n  -> "
+            + tr(
+                "jalankan ulang dengan KANTONG_DEBUG=1 untuk rinciannya dan laporkan masalah ini",
+                "run again with KANTONG_DEBUG=1 for details and report this problem",
+            )
+        )
+        raise typer.Exit(EXIT_UNEXPECTED) from None
+    finally:
+        warnings.showwarning = old
+
+
+@contextmanager
+def _step(text: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    with console.status(text):
+        yield
+    console.print(f"[green]✓[/] {text} [dim]({time.perf_counter() - t0:.1f} s)[/]")
+
+
+def parse_rupiah(text: str) -> int:
+    """``"5.000.000.000"``, ``"5,000,000,000"``, ``"Rp 5 000 000 000"`` -> 5000000000.
+
+    >>> parse_rupiah("5.000.000.000"), parse_rupiah("Rp 2500000")
+    (5000000000, 2500000)
+    """
+    cleaned = re.sub(r"(?i)^\s*rp\.?\s*", "", text).replace(" ", "").replace("_", "")
+    cleaned = re.sub(r",00$|\.00$", "", cleaned)
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", cleaned):
+        cleaned = re.sub(r"[.,]", "", cleaned)
+    if not cleaned.isdigit():
+        raise OptionError(
+            tr("--budget '{t}' bukan angka rupiah", "--budget '{t}' is not an amount in rupiah", t=text),
+            hint=tr("tulis misalnya 5000000000 atau 5.000.000.000", "write e.g. 5000000000 or 5.000.000.000"),
+        )
+    value = int(cleaned)
+    if value <= 0:
+        raise OptionError(tr("--budget harus lebih dari nol", "--budget must be more than zero"))
+    return value
+
+
+def _print_summary(result: object) -> None:
+    summary = result.summary()  # type: ignore[attr-defined]
+    table = Table(title=tr("Hasil geocoding", "Geocoding result"), show_header=True)
+    table.add_column("geocode_status")
+    table.add_column(tr("baris", "rows"), justify="right")
+    table.add_column("%", justify="right")
+    for status, row in summary.iterrows():
+        table.add_row(str(status), f"{int(row['rows']):,}", f"{100 * row['share']:.1f}")
+    console.print(table)
+
+
+def _outputs_line(paths: list[Path]) -> None:
+    for p in paths:
+        console.print(f"  [cyan]{p}[/]")
+
+
+# --------------------------------------------------------------------------------------
+# the pipeline
+# --------------------------------------------------------------------------------------
+
+
+def _load(
+    households: Path,
+    boundaries: Path,
+    *,
+    sheet: Optional[str],
+    code_col: Optional[str],
+    name_col: Optional[str],
+    boundaries_crs: Optional[str],
+    tolerance: float,
+) -> object:
+    from kantong.geocode import geocode
+    from kantong.io import read_boundaries, read_households
+
+    with _step(tr("Membaca {f}", "Reading {f}", f=households.name)):
+        hh = read_households(households, sheet=sheet)
+    console.print(
+        tr(
+            "  {n:,} baris data; kolom dikenali: {c}",
+            "  {n:,} data rows; columns recognised: {c}",
+            n=len(hh),
+            c=", ".join(hh.columns),
+        )
+    )
+    with _step(tr("Membaca batas wilayah {f}", "Reading boundaries {f}", f=boundaries.name)):
+        bnd = read_boundaries(boundaries, code_col=code_col, name_col=name_col, crs=boundaries_crs)
+    console.print(tr("  {n} desa/kelurahan", "  {n} villages", n=len(bnd)))
+    with _step(tr("Geocoding", "Geocoding")):
+        result = geocode(hh, bnd, tolerance=tolerance)
+    return result
+
+
+def _write_geojson(gdf: object, path: Path) -> Path:
+    if path.exists():
+        path.unlink()
+    gdf.to_file(path, driver="GeoJSON", engine="pyogrio")  # type: ignore[attr-defined]
+    return path
+
+
+def run_pipeline(
+    households: Path,
+    *,
+    boundaries: Path,
+    out: Path,
+    poor: str,
+    sheet: Optional[str] = None,
+    code_col: Optional[str] = None,
+    name_col: Optional[str] = None,
+    boundaries_crs: Optional[str] = None,
+    tolerance: float = 100.0,
+) -> list[Path]:
+    """``kantong run``: read, geocode and write DIR's files. Returns the paths written."""
+    from kantong.io import write_table
+    from kantong.pockets import poor_mask, village_summary
+
+    result = _load(
+        households,
+        boundaries,
+        sheet=sheet,
+        code_col=code_col,
+        name_col=name_col,
+        boundaries_crs=boundaries_crs,
+        tolerance=tolerance,
+    )
+    _print_summary(result)
+    mask = poor_mask(result.households, poor)  # type: ignore[attr-defined]
+    out.mkdir(parents=True, exist_ok=True)
+    internal = out / "internal"
+    internal.mkdir(exist_ok=True)
+    written: list[Path] = []
+    with _step(tr("Menulis keluaran ke {d}", "Writing outputs to {d}", d=out)):
+        written.append(write_table(result.table(), internal / "households.csv"))  # type: ignore[attr-defined]
+        written.append(write_table(result.qa(), internal / "qa.csv"))  # type: ignore[attr-defined]
+        villages = village_summary(result, poor=mask)  # type: ignore[arg-type]
+        written.append(_write_geojson(villages, out / "kelurahan.geojson"))
+    return written
+
+
+# --------------------------------------------------------------------------------------
+# commands
+# --------------------------------------------------------------------------------------
+
+
+@app.command()
+def run(
+    households: Path = typer.Argument(..., help="Household export: CSV, XLSX or Parquet."),
+    boundaries: Path = typer.Option(..., "--boundaries", "-b", help="Village polygons (any format pyogrio reads)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
+    poor: str = typer.Option("desil <= 1", "--poor", help="Who is poor: pandas expression over canonical columns."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (Monte Carlo replicates)."),
+    method: Optional[str] = typer.Option(None, "--method", help="Pocket detection method."),
+    alpha: float = typer.Option(0.05, "--alpha", help="Significance level for pockets."),
+    budget: Optional[str] = typer.Option(None, "--budget", help="Budget in rupiah (5.000.000.000 accepted)."),
+    costs: Optional[Path] = typer.Option(None, "--costs", help="Unit-cost table (CSV or YAML)."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name."),
+    lang: str = LangOpt,
+    data_date: Optional[str] = typer.Option(None, "--data-date", help="Date of the data, for captions."),
+    source: Optional[str] = typer.Option(None, "--source", help="Source of the data, for captions."),
+    include_personal: bool = typer.Option(False, "--include-personal", help="Allow personal data in shareable outputs."),
+    code_col: Optional[str] = typer.Option(None, "--code-col", help="Village code column of the boundaries."),
+    name_col: Optional[str] = typer.Option(None, "--name-col", help="Village name column of the boundaries."),
+    boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help="CRS to assume if the file has none."),
+    tolerance: float = typer.Option(100.0, "--tolerance", help="Snapping tolerance in metres."),
+) -> None:
+    """Run the whole pipeline: read, geocode, village figures (pockets, map and plan follow)."""
+    with _guard():
+        if budget is not None:
+            parse_rupiah(budget)
+        if costs is not None and not costs.exists():
+            raise InputError(tr("berkas biaya satuan tidak ditemukan", "unit-cost file not found"), path=costs)
+        pending = [
+            name
+            for name, val in (("--method", method), ("--budget", budget), ("--costs", costs))
+            if val is not None
+        ]
+        if pending:
+            console.print(
+                tr(
+                    "[yellow]Catatan:[/] {o} belum dipakai di versi ini (deteksi kantong dan perencanaan menyusul).",
+                    "[yellow]Note:[/] {o} not used yet in this version (pocket detection and planning follow).",
+                    o=", ".join(pending),
+                )
+            )
+        written = run_pipeline(
+            households,
+            boundaries=boundaries,
+            out=out,
+            poor=poor,
+            sheet=sheet,
+            code_col=code_col,
+            name_col=name_col,
+            boundaries_crs=boundaries_crs,
+            tolerance=tolerance,
+        )
+        console.print(tr("Selesai. Berkas:", "Done. Files:"))
+        _outputs_line(written)
+
+
+@app.command(name="geocode")
+def geocode_cmd(
+    households: Path = typer.Argument(..., help="Household export: CSV, XLSX or Parquet."),
+    boundaries: Path = typer.Option(..., "--boundaries", "-b", help="Village polygons."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output table: .csv or .parquet."),
+    qa: Optional[Path] = typer.Option(None, "--qa", help="Also write the QA list (.csv or .parquet)."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name."),
+    code_col: Optional[str] = typer.Option(None, "--code-col"),
+    name_col: Optional[str] = typer.Option(None, "--name-col"),
+    boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs"),
+    tolerance: float = typer.Option(100.0, "--tolerance", help="Snapping tolerance in metres."),
+    lang: str = LangOpt,
+) -> None:
+    """Place every household in its kelurahan and write the table (one row per input row)."""
+    from kantong.io import write_table
+
+    with _guard():
+        if out.suffix.lower() not in (".csv", ".parquet"):
+            raise OptionError(
+                tr("--out harus berakhiran .csv atau .parquet", "--out must end in .csv or .parquet"), path=out
+            )
+        result = _load(
+            households,
+            boundaries,
+            sheet=sheet,
+            code_col=code_col,
+            name_col=name_col,
+            boundaries_crs=boundaries_crs,
+            tolerance=tolerance,
+        )
+        _print_summary(result)
+        written = [write_table(result.table(), out)]  # type: ignore[attr-defined]
+        if qa is not None:
+            written.append(write_table(result.qa(), qa))  # type: ignore[attr-defined]
+        _outputs_line(written)
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("demo"), "--out", "-o", help="Output folder."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the synthetic city."),
+    households: int = typer.Option(40_000, "--households", help="Number of synthetic households."),
+    lang: str = LangOpt,
+) -> None:
+    """Generate a synthetic city (no network, nothing from outside) and run the pipeline on it."""
+    from kantong.synthetic import MESS_DEFAULT, make_city
+
+    with _guard():
+        if households < 100:
+            raise OptionError(tr("--households minimal 100", "--households must be at least 100"))
+        with _step(
+            tr(
+                "Membuat kota sintetis ({n:,} keluarga, seed {s})",
+                "Generating a synthetic city ({n:,} households, seed {s})",
+                n=households,
+                s=seed,
+            )
+        ):
+            city = make_city(seed=seed, n_households=households, mess=MESS_DEFAULT)
+            paths = city.write(out / "input", format="xlsx")
+        console.print(tr("  masukan sintetis:", "  synthetic input:"))
+        _outputs_line(list(paths.values()))
+        written = run_pipeline(
+            paths["households"],
+            boundaries=paths["boundaries"],
+            out=out,
+            poor="desil <= 1",
+        )
+        console.print(tr("Selesai. Berkas:", "Done. Files:"))
+        _outputs_line(written)
+
+
+def main() -> None:
+    """Entry point of the ``kantong`` console script."""
+    if os.environ.get("KANTONG_LANG") in LANGUAGES:
+        set_language(os.environ["KANTONG_LANG"])
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
