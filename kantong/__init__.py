@@ -1,11 +1,40 @@
-"""kantong: find poverty pockets (kantong kemiskinan) in Indonesian household registers."""
+"""kantong: find poverty pockets (kantong kemiskinan) in Indonesian household registers.
+
+The pipeline, one module per stage: :mod:`kantong.io` (read), :mod:`kantong.geocode`
+(place households in villages), :mod:`kantong.pockets` (poverty definition, village
+figures, pockets), :mod:`kantong.synthetic` (the demo city) and :mod:`kantong.cli`.
+
+Examples
+--------
+>>> import kantong
+>>> from kantong.synthetic import make_city
+>>> city = make_city(seed=0, n_households=2_000)
+>>> res = kantong.geocode_households(city.households, city.boundaries)
+>>> len(res) == len(city.households)
+True
+"""
 
 from kantong._errors import InputError, KantongError, KantongWarning, OptionError
 from kantong._i18n import get_language, set_language
+from kantong.geocode import STATUSES, GeocodeResult
+from kantong.geocode import geocode as geocode_households
+from kantong.io import HouseholdFile, canonicalize, read_boundaries, read_households, write_table
+from kantong.pockets import DEFAULT_POOR, poor_mask, village_summary
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_POOR",
+    "GeocodeResult",
+    "HouseholdFile",
+    "STATUSES",
+    "canonicalize",
+    "geocode_households",
+    "poor_mask",
+    "read_boundaries",
+    "read_households",
+    "village_summary",
+    "write_table",
     "InputError",
     "KantongError",
     "KantongWarning",

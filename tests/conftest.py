@@ -1,0 +1,52 @@
+"""Shared fixtures: the real village polygons in ../shared/data/boundaries.
+
+They are third-party data and never copied into this repository. Where they are missing
+(a user's fresh clone) the tests that need them skip with a reason; on CI (CI=true) they
+must be there, so those tests fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import kantong
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_BOUNDARIES = REPO.parent / "shared" / "data" / "boundaries"
+
+
+def shared_file(name: str) -> Path:
+    """Path of a file in ../shared/data/boundaries, or skip (fail on CI) when absent."""
+    path = SHARED_BOUNDARIES / name
+    if not path.exists():
+        reason = f"{path} not found: the shared boundary data sits beside the repository (../shared)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + "; CI must provide it")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_boundaries_dir() -> Path:
+    shared_file("README.md")
+    return SHARED_BOUNDARIES
+
+
+@pytest.fixture(scope="session")
+def palangka_raya_path() -> Path:
+    return shared_file("palangka_raya_kelurahan.geojson")
+
+
+@pytest.fixture(scope="session")
+def palangka_raya(palangka_raya_path: Path):
+    return kantong.read_boundaries(palangka_raya_path)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    kantong.set_language("id")
+    yield
+    kantong.set_language("id")
