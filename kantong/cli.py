@@ -103,6 +103,18 @@ def _step(text: str) -> Iterator[None]:
     console.print(f"[green]✓[/] {text} [dim]({time.perf_counter() - t0:.1f} s)[/]")
 
 
+def _check_method(method: str, alpha: float) -> None:
+    from kantong.pockets import METHODS
+
+    if method not in METHODS:
+        raise OptionError(
+            tr("--method '{m}' tidak dikenal", "unknown --method '{m}'", m=method),
+            hint=tr("pilih salah satu: {o}", "choose one of: {o}", o=", ".join(METHODS)),
+        )
+    if not 0.0 < alpha < 1.0:
+        raise OptionError(tr("--alpha harus di antara 0 dan 1", "--alpha must be between 0 and 1"))
+
+
 def parse_rupiah(text: str) -> int:
     """``"5.000.000.000"``, ``"5,000,000,000"``, ``"Rp 5 000 000 000"`` -> 5000000000.
 
@@ -176,11 +188,53 @@ def _load(
     return result
 
 
-def _write_geojson(gdf: object, path: Path) -> Path:
+def _write_geojson(gdf: object, path: Path, *, description: str = "") -> Path:
+    import numpy as np
+
     if path.exists():
         path.unlink()
-    gdf.to_file(path, driver="GeoJSON", engine="pyogrio")  # type: ignore[attr-defined]
+    frame = gdf.copy()  # type: ignore[attr-defined]
+    for col in frame.columns:
+        if frame[col].dtype.kind == "f":
+            frame[col] = frame[col].replace([np.inf, -np.inf], np.nan)
+    options = {"DESCRIPTION": description} if description else {}
+    frame.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options=options)
     return path
+
+
+def _detect(result: object, *, poor: str, method: str, seed: int, alpha: float) -> object:
+    from kantong.pockets import detect_pockets
+
+    with _step(tr("Mencari kantong kemiskinan ({m})", "Finding poverty pockets ({m})", m=method)):
+        pockets = detect_pockets(result, poor=poor, method=method, seed=seed, alpha=alpha)  # type: ignore[arg-type]
+    console.print("  " + pockets.summary().replace("\n", "\n  "))  # type: ignore[attr-defined]
+    return pockets
+
+
+def _write_outputs(result: object, pockets: object, *, out: Path, poor: str) -> list[Path]:
+    from kantong.io import write_table
+    from kantong.pockets import village_summary
+
+    out.mkdir(parents=True, exist_ok=True)
+    internal = out / "internal"
+    internal.mkdir(exist_ok=True)
+    labels = pockets.labels  # type: ignore[attr-defined]
+    notes = [n for n in (pockets.comparison, pockets.message) if n]  # type: ignore[attr-defined]
+    description = " ".join(
+        [
+            tr("Definisi miskin: {p}.", "Poverty definition: {p}.", p=poor),
+            tr("Metode: {m}, seed {s}, alpha {a}.", "Method: {m}, seed {s}, alpha {a}.", m=pockets.method, s=pockets.seed, a=pockets.alpha),  # type: ignore[attr-defined]
+            *notes,
+        ]
+    )
+    written: list[Path] = []
+    with _step(tr("Menulis keluaran ke {d}", "Writing outputs to {d}", d=out)):
+        written.append(write_table(result.table(pocket_id=labels), internal / "households.csv"))  # type: ignore[attr-defined]
+        written.append(write_table(result.qa(), internal / "qa.csv"))  # type: ignore[attr-defined]
+        villages = village_summary(result, poor=poor, pocket_id=labels)  # type: ignore[arg-type]
+        written.append(_write_geojson(villages, out / "kelurahan.geojson", description=description))
+        written.append(_write_geojson(pockets.pockets, out / "pockets.geojson", description=description))  # type: ignore[attr-defined]
+    return written
 
 
 def run_pipeline(
@@ -189,15 +243,17 @@ def run_pipeline(
     boundaries: Path,
     out: Path,
     poor: str,
+    method: str = "scan",
+    seed: int = 0,
+    alpha: float = 0.05,
     sheet: Optional[str] = None,
     code_col: Optional[str] = None,
     name_col: Optional[str] = None,
     boundaries_crs: Optional[str] = None,
     tolerance: float = 100.0,
 ) -> list[Path]:
-    """``kantong run``: read, geocode and write DIR's files. Returns the paths written."""
-    from kantong.io import write_table
-    from kantong.pockets import poor_mask, village_summary
+    """``kantong run``: read, geocode, find pockets and write DIR's files."""
+    from kantong.pockets import poor_mask
 
     result = _load(
         households,
@@ -209,17 +265,9 @@ def run_pipeline(
         tolerance=tolerance,
     )
     _print_summary(result)
-    mask = poor_mask(result.households, poor)  # type: ignore[attr-defined]
-    out.mkdir(parents=True, exist_ok=True)
-    internal = out / "internal"
-    internal.mkdir(exist_ok=True)
-    written: list[Path] = []
-    with _step(tr("Menulis keluaran ke {d}", "Writing outputs to {d}", d=out)):
-        written.append(write_table(result.table(), internal / "households.csv"))  # type: ignore[attr-defined]
-        written.append(write_table(result.qa(), internal / "qa.csv"))  # type: ignore[attr-defined]
-        villages = village_summary(result, poor=mask)  # type: ignore[arg-type]
-        written.append(_write_geojson(villages, out / "kelurahan.geojson"))
-    return written
+    poor_mask(result.households, poor)  # type: ignore[attr-defined]  # fail early on a bad --poor
+    pockets = _detect(result, poor=poor, method=method, seed=seed, alpha=alpha)
+    return _write_outputs(result, pockets, out=out, poor=poor)
 
 
 # --------------------------------------------------------------------------------------
@@ -234,7 +282,7 @@ def run(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
     poor: str = typer.Option("desil <= 1", "--poor", help="Who is poor: pandas expression over canonical columns."),
     seed: int = typer.Option(0, "--seed", help="Random seed (Monte Carlo replicates)."),
-    method: Optional[str] = typer.Option(None, "--method", help="Pocket detection method."),
+    method: str = typer.Option("scan", "--method", help="Pocket detection method: scan | gistar | dbscan."),
     alpha: float = typer.Option(0.05, "--alpha", help="Significance level for pockets."),
     budget: Optional[str] = typer.Option(None, "--budget", help="Budget in rupiah (5.000.000.000 accepted)."),
     costs: Optional[Path] = typer.Option(None, "--costs", help="Unit-cost table (CSV or YAML)."),
@@ -248,22 +296,19 @@ def run(
     boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help="CRS to assume if the file has none."),
     tolerance: float = typer.Option(100.0, "--tolerance", help="Snapping tolerance in metres."),
 ) -> None:
-    """Run the whole pipeline: read, geocode, village figures (pockets, map and plan follow)."""
+    """Run the whole pipeline: read, geocode, find pockets, write DIR (map and plan follow)."""
     with _guard():
+        _check_method(method, alpha)
         if budget is not None:
             parse_rupiah(budget)
         if costs is not None and not costs.exists():
             raise InputError(tr("berkas biaya satuan tidak ditemukan", "unit-cost file not found"), path=costs)
-        pending = [
-            name
-            for name, val in (("--method", method), ("--budget", budget), ("--costs", costs))
-            if val is not None
-        ]
+        pending = [name for name, val in (("--budget", budget), ("--costs", costs)) if val is not None]
         if pending:
             console.print(
                 tr(
-                    "[yellow]Catatan:[/] {o} belum dipakai di versi ini (deteksi kantong dan perencanaan menyusul).",
-                    "[yellow]Note:[/] {o} not used yet in this version (pocket detection and planning follow).",
+                    "[yellow]Catatan:[/] {o} belum dipakai di versi ini (perencanaan anggaran menyusul).",
+                    "[yellow]Note:[/] {o} not used yet in this version (budget planning follows).",
                     o=", ".join(pending),
                 )
             )
@@ -272,6 +317,9 @@ def run(
             boundaries=boundaries,
             out=out,
             poor=poor,
+            method=method,
+            seed=seed,
+            alpha=alpha,
             sheet=sheet,
             code_col=code_col,
             name_col=name_col,
@@ -319,6 +367,38 @@ def geocode_cmd(
         _outputs_line(written)
 
 
+@app.command(name="pockets")
+def pockets_cmd(
+    geocoded: Path = typer.Argument(..., help="internal/households.csv of 'kantong run' (or 'kantong geocode' output)."),
+    boundaries: Path = typer.Option(..., "--boundaries", "-b", help="The village polygons it was geocoded with."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
+    poor: str = typer.Option("desil <= 1", "--poor", help="Who is poor: pandas expression over canonical columns."),
+    method: str = typer.Option("scan", "--method", help="scan | gistar | dbscan."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (Monte Carlo replicates)."),
+    alpha: float = typer.Option(0.05, "--alpha", help="Significance level."),
+    code_col: Optional[str] = typer.Option(None, "--code-col"),
+    name_col: Optional[str] = typer.Option(None, "--name-col"),
+    boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs"),
+    lang: str = LangOpt,
+) -> None:
+    """Find pockets in an already geocoded household table (the pockets stage alone)."""
+    from kantong.geocode import from_geocoded
+    from kantong.io import read_boundaries, read_households
+    from kantong.pockets import poor_mask
+
+    with _guard():
+        _check_method(method, alpha)
+        with _step(tr("Membaca {f}", "Reading {f}", f=geocoded.name)):
+            hf = read_households(geocoded)
+            bnd = read_boundaries(boundaries, code_col=code_col, name_col=name_col, crs=boundaries_crs)
+            result = from_geocoded(hf, bnd)
+        poor_mask(result.households, poor)
+        pockets = _detect(result, poor=poor, method=method, seed=seed, alpha=alpha)
+        written = _write_outputs(result, pockets, out=out, poor=poor)
+        console.print(tr("Selesai. Berkas:", "Done. Files:"))
+        _outputs_line(written)
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(Path("demo"), "--out", "-o", help="Output folder."),
@@ -346,7 +426,7 @@ def demo(
         _outputs_line(list(paths.values()))
         written = run_pipeline(
             paths["households"],
-            boundaries=paths["boundaries"],
+            boundaries=paths["kelurahan"],
             out=out,
             poor="desil <= 1",
         )

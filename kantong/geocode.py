@@ -23,7 +23,7 @@ from kantong.io import KANTONG_COLUMNS, HouseholdFile, canonicalize, read_bounda
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["geocode", "GeocodeResult", "STATUSES"]
+__all__ = ["geocode", "from_geocoded", "GeocodeResult", "STATUSES"]
 
 #: the base statuses, in the order summaries list them
 STATUSES: tuple[str, ...] = (
@@ -369,6 +369,78 @@ def geocode(
             stacklevel=2,
         )
     return result
+
+
+def from_geocoded(households: HouseholdFile, boundaries: gpd.GeoDataFrame) -> GeocodeResult:
+    """Rebuild a :class:`GeocodeResult` from kantong's own geocoded table.
+
+    The table is ``internal/households.csv`` (or ``kantong geocode``'s output), read
+    with :func:`kantong.read_households`: its ``kode``, ``geocode_status``,
+    ``geocode_note``, ``lon``, ``lat`` and ``duplicate_of`` columns are trusted as they
+    are (including any hand corrections), not recomputed.
+
+    Raises
+    ------
+    InputError
+        When the table lacks kantong's columns.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from kantong.synthetic import make_city
+    >>> from kantong.io import read_households, write_table
+    >>> city = make_city(seed=0, n_households=1_000)
+    >>> res = geocode(city.households, city.boundaries)
+    >>> path = write_table(res.table(), pathlib.Path(tempfile.mkdtemp()) / "households.csv")
+    >>> again = from_geocoded(read_households(path), res.boundaries)
+    >>> (again.households["kode"] == res.households["kode"]).all()
+    True
+    """
+    from kantong._errors import InputError
+
+    raw = households.raw
+    missing = [c for c in KANTONG_COLUMNS if c not in raw.columns and c != "pocket_id"]
+    if missing:
+        raise InputError(
+            tr(
+                "bukan tabel hasil geocoding kantong: kolom {c} tidak ada",
+                "not a table geocoded by kantong: columns {c} missing",
+                c=", ".join(missing),
+            ),
+            path=households.source,
+            hint=tr(
+                "gunakan internal/households.csv dari 'kantong run' atau keluaran 'kantong geocode'",
+                "use internal/households.csv from 'kantong run' or the output of 'kantong geocode'",
+            ),
+        )
+    if not _is_canonical_boundaries(boundaries):
+        boundaries = read_boundaries(boundaries)
+    out = households.data.copy()
+    out["kode"] = raw["kode"].astype("str").str.strip()
+    out["geocode_status"] = raw["geocode_status"].astype("str").str.strip()
+    out["geocode_note"] = raw["geocode_note"].astype("str")
+    out["lon"] = pd.to_numeric(raw["lon"].astype("str").str.strip(), errors="coerce").astype("float64")
+    out["lat"] = pd.to_numeric(raw["lat"].astype("str").str.strip(), errors="coerce").astype("float64")
+    out["duplicate_of"] = raw["duplicate_of"].astype("str").str.strip()
+    out["is_duplicate"] = (out["duplicate_of"] != "").to_numpy(dtype=bool)
+    out["desil_status"] = _desil_status(households)
+    by_kode = {k: i for i, k in reversed(list(enumerate(boundaries["kode"].tolist()))) if k}
+    village = out["kode"].map(by_kode).fillna(-1).astype("int64").to_numpy()
+    unknown = (out["kode"] != "").to_numpy() & (village < 0)
+    if unknown.any():
+        warnings.warn(
+            f"{households.source}: {int(unknown.sum())} rows name a kode that is not in the boundaries; "
+            "they are treated as unplaced. Use the boundaries the table was geocoded with.",
+            KantongWarning,
+            stacklevel=2,
+        )
+    if not by_kode:  # boundaries without Kemendagri codes (BPS files): place again by point
+        again = geocode(households, boundaries)
+        village = again.households["village"].to_numpy()
+    out["village"] = village
+    for col in ("kode", "geocode_status", "geocode_note", "duplicate_of"):
+        out[col] = out[col].astype("str")
+    return GeocodeResult(households=out, boundaries=boundaries, source=households)
 
 
 # --------------------------------------------------------------------------------------
