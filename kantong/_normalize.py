@@ -73,11 +73,13 @@ _ADMIN_PREFIXES = {
 }
 
 
-def place_key(value: object, *, level: str = "kelurahan") -> str:
+def place_key(value: object, *, level: str = "kelurahan", expand: bool = True) -> str:
     """Normalise a place name for matching: case, spacing, prefixes and abbreviations.
 
     The key has no spaces at all, so ``Palangkaraya`` and ``Palangka Raya`` or
-    ``Pahandutseberang`` and ``Pahandut Seberang`` compare equal.
+    ``Pahandutseberang`` and ``Pahandut Seberang`` compare equal. With
+    ``expand=False`` abbreviations are left as written (``Seigohong`` is one word, so
+    only this key can match it to ``Sei Gohong``).
 
     >>> place_key("Kel. Sei Gohong"), place_key("SUNGAI  GOHONG")
     ('sungaigohong', 'sungaigohong')
@@ -95,6 +97,8 @@ def place_key(value: object, *, level: str = "kelurahan") -> str:
     # strip administrative prefixes at the start (keep at least one word)
     while len(words) > 1 and words[0] in prefixes:
         words = words[1:]
+    if not expand:
+        return "".join(words)
     return "".join(table.get(w, w) for w in words).replace(" ", "")
 
 

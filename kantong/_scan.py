@@ -96,7 +96,7 @@ def _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds):
 
 
 @njit(cache=True)
-def _grow(seed, c_cell, n_cell, adj_ptr, adj_idx, max_n, max_cells, min_poor, C, N, min_rr, patience, mark, members):
+def _grow(seed, c_cell, n_cell, adj_ptr, adj_idx, max_n, max_cells, min_poor, C, N, min_rr, patience, mark, members, prune=True):
     """Greedy growth from one cell; returns (best llr, number of cells of the best prefix).
 
     ``members`` receives the cells in the order they were added; ``mark`` is a scratch
@@ -163,7 +163,45 @@ def _grow(seed, c_cell, n_cell, adj_ptr, adj_idx, max_n, max_cells, min_poor, C,
         mark[members[t]] = 0
     for f in range(nf):
         mark[frontier[f]] = 0
+    if prune and best_size > 2:
+        best, best_size = _prune(members, best_size, c_cell, n_cell, C, N, min_rr, min_poor, best)
     return best, best_size
+
+
+@njit(cache=True)
+def _prune(members, size, c_cell, n_cell, C, N, min_rr, min_poor, llr):
+    """Drop cells (never the seed) while dropping one raises the llr: the greedy path
+    picks up boundary cells early that later additions make a burden. ``members[:size]``
+    is compacted in place; returns (llr, new size)."""
+    cc = 0.0
+    nn = 0.0
+    for t in range(size):
+        cc += c_cell[members[t]]
+        nn += n_cell[members[t]]
+    improved = True
+    while improved and size > 2:
+        improved = False
+        drop = -1
+        drop_v = llr
+        for t in range(1, size):
+            j = members[t]
+            c2 = cc - c_cell[j]
+            if c2 < min_poor:
+                continue
+            v = bernoulli_llr(c2, nn - n_cell[j], C, N, min_rr)
+            if v > drop_v + 1e-12:
+                drop_v = v
+                drop = t
+        if drop > 0:
+            j = members[drop]
+            cc -= c_cell[j]
+            nn -= n_cell[j]
+            for t in range(drop, size - 1):
+                members[t] = members[t + 1]
+            size -= 1
+            llr = drop_v
+            improved = True
+    return llr, size
 
 
 @njit(cache=True)

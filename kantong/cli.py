@@ -18,6 +18,7 @@ from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kantong._errors import InputError, KantongError, KantongWarning, OptionError
@@ -60,7 +61,7 @@ def _guard() -> Iterator[None]:
         text = str(message)
         if text not in shown:
             shown.append(text)
-            console.print(f"[yellow]{tr('Peringatan', 'Warning')}:[/] {text}")
+            console.print(f"[yellow]{tr('Peringatan', 'Warning')}:[/] {escape(text)}")
 
     old = warnings.showwarning
     warnings.showwarning = _show  # type: ignore[assignment]
@@ -70,7 +71,7 @@ def _guard() -> Iterator[None]:
             warnings.showwarning = _show  # type: ignore[assignment]
             yield
     except KantongError as err:
-        console.print(f"[red]{tr('Galat', 'Error')}:[/] {err}")
+        console.print(f"[red]{tr('Galat', 'Error')}:[/] {escape(str(err))}")
         raise typer.Exit(EXIT_INPUT) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -84,7 +85,7 @@ def _guard() -> Iterator[None]:
         if os.environ.get("KANTONG_DEBUG"):
             raise
         console.print(
-            f"[red]{tr('Galat tak terduga', 'Unexpected error')}:[/] {type(err).__name__}: {err}\n  -> "
+            f"[red]{tr('Galat tak terduga', 'Unexpected error')}:[/] {type(err).__name__}: {escape(str(err))}\n  -> "
             + tr(
                 "jalankan ulang dengan KANTONG_DEBUG=1 untuk rinciannya dan laporkan masalah ini",
                 "run again with KANTONG_DEBUG=1 for details and report this problem",
@@ -98,9 +99,9 @@ def _guard() -> Iterator[None]:
 @contextmanager
 def _step(text: str) -> Iterator[None]:
     t0 = time.perf_counter()
-    with console.status(text):
+    with console.status(escape(text)):
         yield
-    console.print(f"[green]✓[/] {text} [dim]({time.perf_counter() - t0:.1f} s)[/]")
+    console.print(f"[green]✓[/] {escape(text)} [dim]({time.perf_counter() - t0:.1f} s)[/]")
 
 
 def _check_method(method: str, alpha: float) -> None:
@@ -113,6 +114,20 @@ def _check_method(method: str, alpha: float) -> None:
         )
     if not 0.0 < alpha < 1.0:
         raise OptionError(tr("--alpha harus di antara 0 dan 1", "--alpha must be between 0 and 1"))
+
+
+def _check_poor(data: object, poor: str) -> None:
+    """Fail on a bad ``--poor`` before the long steps, with kantong's columns present."""
+    import numpy as np
+
+    from kantong.pockets import poor_mask
+
+    probe = data.head(50).copy()  # type: ignore[attr-defined]
+    for col, value in (("kode", ""), ("geocode_status", ""), ("lon", np.nan), ("lat", np.nan), ("village", -1)):
+        if col not in probe:
+            probe[col] = value
+    probe["is_duplicate"] = False
+    poor_mask(probe, poor)
 
 
 def parse_rupiah(text: str) -> int:
@@ -142,14 +157,22 @@ def _print_summary(result: object) -> None:
     table.add_column("geocode_status")
     table.add_column(tr("baris", "rows"), justify="right")
     table.add_column("%", justify="right")
+    table.add_column(tr("duplikat", "duplicates"), justify="right")
+    table.add_column(tr("desil tak terpakai", "desil unusable"), justify="right")
     for status, row in summary.iterrows():
-        table.add_row(str(status), f"{int(row['rows']):,}", f"{100 * row['share']:.1f}")
+        table.add_row(
+            str(status),
+            f"{int(row['rows']):,}",
+            f"{100 * row['share']:.1f}",
+            f"{int(row['duplicates']):,}",
+            f"{int(row['desil_unusable']):,}",
+        )
     console.print(table)
 
 
 def _outputs_line(paths: list[Path]) -> None:
     for p in paths:
-        console.print(f"  [cyan]{p}[/]")
+        console.print(f"  [cyan]{escape(str(p))}[/]")
 
 
 # --------------------------------------------------------------------------------------
@@ -166,12 +189,15 @@ def _load(
     name_col: Optional[str],
     boundaries_crs: Optional[str],
     tolerance: float,
+    poor: Optional[str] = None,
 ) -> object:
     from kantong.geocode import geocode
     from kantong.io import read_boundaries, read_households
 
     with _step(tr("Membaca {f}", "Reading {f}", f=households.name)):
         hh = read_households(households, sheet=sheet)
+    if poor is not None:
+        _check_poor(hh.data, poor)
     console.print(
         tr(
             "  {n:,} baris data; kolom dikenali: {c}",
@@ -253,8 +279,6 @@ def run_pipeline(
     tolerance: float = 100.0,
 ) -> list[Path]:
     """``kantong run``: read, geocode, find pockets and write DIR's files."""
-    from kantong.pockets import poor_mask
-
     result = _load(
         households,
         boundaries,
@@ -263,9 +287,9 @@ def run_pipeline(
         name_col=name_col,
         boundaries_crs=boundaries_crs,
         tolerance=tolerance,
+        poor=poor,
     )
     _print_summary(result)
-    poor_mask(result.households, poor)  # type: ignore[attr-defined]  # fail early on a bad --poor
     pockets = _detect(result, poor=poor, method=method, seed=seed, alpha=alpha)
     return _write_outputs(result, pockets, out=out, poor=poor)
 
@@ -349,7 +373,9 @@ def geocode_cmd(
     with _guard():
         if out.suffix.lower() not in (".csv", ".parquet"):
             raise OptionError(
-                tr("--out harus berakhiran .csv atau .parquet", "--out must end in .csv or .parquet"), path=out
+                tr("--out harus berakhiran .csv atau .parquet", "--out must end in .csv or .parquet"),
+                path=out,
+                hint=tr("mis. --out hasil.csv atau --out hasil.parquet", "e.g. --out result.csv or --out result.parquet"),
             )
         result = _load(
             households,

@@ -79,7 +79,8 @@ class GeocodeResult:
         return self.households["geocode_status"].str.split(":", n=1).str[0]
 
     def summary(self) -> pd.DataFrame:
-        """Counts of rows per base status, with their share of all rows.
+        """Rows per base status (summing to the number of input rows), with their share
+        and, per status, how many are duplicates and how many have an unusable desil.
 
         Examples
         --------
@@ -89,18 +90,19 @@ class GeocodeResult:
         >>> int(res.summary()["rows"].sum()) == len(city.households)
         True
         """
-        counts = self.status_base.value_counts().reindex(list(STATUSES), fill_value=0)
-        frame = pd.DataFrame({"rows": counts.astype(int)})
-        frame["share"] = (frame["rows"] / max(len(self.households), 1)).round(4)
-        frame.index.name = "geocode_status"
-        extra = pd.DataFrame(
+        hh = self.households
+        frame = pd.DataFrame(
             {
-                "rows": [int(self.households["is_duplicate"].sum()), int((self.households["desil_status"] != "ok").sum())],
-            },
-            index=pd.Index(["duplicate", "desil_unusable"], name="geocode_status"),
+                "status": self.status_base.to_numpy(),
+                "duplicates": hh["is_duplicate"].to_numpy(dtype=bool),
+                "desil_unusable": (hh["desil_status"] != "ok").to_numpy(dtype=bool),
+            }
         )
-        extra["share"] = (extra["rows"] / max(len(self.households), 1)).round(4)
-        return pd.concat([frame, extra])
+        grouped = frame.groupby("status").agg(rows=("status", "size"), duplicates=("duplicates", "sum"), desil_unusable=("desil_unusable", "sum"))
+        out = grouped.reindex(list(STATUSES), fill_value=0).astype(int)
+        out.insert(1, "share", (out["rows"] / max(len(hh), 1)).round(4))
+        out.index.name = "geocode_status"
+        return out
 
     def qa(self) -> pd.DataFrame:
         """Rows not placed cleanly by their own point, duplicates, and unusable desil.
@@ -393,7 +395,7 @@ def from_geocoded(households: HouseholdFile, boundaries: gpd.GeoDataFrame) -> Ge
     >>> res = geocode(city.households, city.boundaries)
     >>> path = write_table(res.table(), pathlib.Path(tempfile.mkdtemp()) / "households.csv")
     >>> again = from_geocoded(read_households(path), res.boundaries)
-    >>> (again.households["kode"] == res.households["kode"]).all()
+    >>> bool((again.households["kode"] == res.households["kode"]).all())
     True
     """
     from kantong._errors import InputError
@@ -558,7 +560,7 @@ def _describe_method(method: str) -> str:
 
 
 def _describe_listed(detail: str) -> str:
-    code, _, rest = detail.partition(" ")
+    """Human text for the matcher's details: ``"code rest · code rest"`` parts."""
     texts = {
         "name_differs": tr("nama desa di daftar ({r}) tidak cocok dengan kodenya; kode dipakai", "listed name ({r}) differs from its code; the code wins"),
         "code_unknown": tr("kode wilayah {r} tidak ada di batas wilayah", "village code {r} is not in the boundaries"),
@@ -568,7 +570,11 @@ def _describe_listed(detail: str) -> str:
         "unknown": tr("nama desa {r} tidak dikenali", "village name {r} not recognised"),
         "fuzzy": tr("nama desa mirip: {r}", "similar village name: {r}"),
     }
-    return texts.get(code, detail).format(r=rest) if code in texts else detail
+    out = []
+    for part in detail.split(" · "):
+        code, _, rest = part.partition(" ")
+        out.append(texts[code].format(r=rest) if code in texts else part)
+    return "; ".join(out)
 
 
 def _resolve_listed(
@@ -607,6 +613,7 @@ class _VillageMatcher:
         self.names = bnd["kelurahan"].to_numpy(dtype=object)
         self.kode = bnd["kode"].to_numpy(dtype=object)
         self.name_key = np.array([place_key(v) for v in self.names], dtype=object)
+        self.raw_key = np.array([place_key(v, expand=False) for v in self.names], dtype=object)
         self.kec_key = np.array([place_key(v, level="kecamatan") for v in bnd["kecamatan"]], dtype=object)
         self.kab_key = np.array([place_key(v, level="kabkota") for v in bnd["kabkota"]], dtype=object)
         self.by_code: dict[str, int] = {}
@@ -615,9 +622,10 @@ class _VillageMatcher:
             if d:
                 self.by_code.setdefault(d, i)
         self.by_name: dict[str, list[int]] = {}
-        for i, k in enumerate(self.name_key):
-            if k:
-                self.by_name.setdefault(k, []).append(i)
+        for i, keys in enumerate(zip(self.name_key, self.raw_key)):
+            for k in dict.fromkeys(keys):
+                if k:
+                    self.by_name.setdefault(k, []).append(i)
         self.kec_set = {k for k in self.kec_key if k}
         self.kab_set = {k for k in self.kab_key if k}
 
@@ -642,21 +650,31 @@ class _VillageMatcher:
         by_code = self.by_code.get(code_d) if code_d else None
         name_i, name_m, name_d = self._match_name(name, kecamatan, kabkota) if name else (-1, "", "")
         if by_code is not None:
-            if name and name_i != by_code:
-                key = place_key(name)
-                if fuzz.ratio(key, self.name_key[by_code]) < self.threshold:
-                    return by_code, "code", f"name_differs '{name}'"
+            if name and name_i != by_code and self._similarity(name, by_code) < self.threshold:
+                return by_code, "code", f"name_differs '{name}'"
             return by_code, "code", ""
-        prefix = f"code_unknown {code} · " if code_d else ""
-        if name_i >= 0:
-            return name_i, name_m, (prefix + name_d).strip(" ·") if (prefix or name_d) else ""
-        return -1, "", (prefix + name_d).strip(" ·")
+        # boundaries without Kemendagri codes (BPS files): a listed code cannot be checked
+        parts = [f"code_unknown {code}"] if code_d and self.by_code else []
+        if name_d:
+            parts.append(name_d)
+        return (name_i, name_m, " · ".join(parts)) if name_i >= 0 else (-1, "", " · ".join(parts))
+
+    def _keys(self, name: str) -> list[str]:
+        return [k for k in dict.fromkeys((place_key(name), place_key(name, expand=False))) if k]
+
+    def _similarity(self, name: str, i: int) -> float:
+        from rapidfuzz import fuzz
+
+        return max(
+            (fuzz.ratio(k, b) for k in self._keys(name) for b in (self.name_key[i], self.raw_key[i])),
+            default=0.0,
+        )
 
     def _match_name(self, name: str, kecamatan: str, kabkota: str) -> tuple[int, str, str]:
         from rapidfuzz import fuzz, process
 
-        key = place_key(name)
-        if not key:
+        keys = self._keys(name)
+        if not keys:
             return -1, "", ""
         area = np.ones(len(self.names), dtype=bool)
         kab = self._area(self.kab_key, self.kab_set, kabkota, "kabkota")
@@ -665,35 +683,40 @@ class _VillageMatcher:
         kec = self._area(self.kec_key, self.kec_set, kecamatan, "kecamatan")
         if kec is not None and (area & kec).any():
             area &= kec
-        exact = [i for i in self.by_name.get(key, []) if area[i]]
+        hits = sorted({i for k in keys for i in self.by_name.get(k, [])})
+        exact = [i for i in hits if area[i]]
         if len(exact) == 1:
             return exact[0], "name", ""
         if len(exact) > 1:
-            where = ", ".join(f"{self.names[i]} ({self.kode[i] or self.kec_key[i]})" for i in exact[:5])
-            return -1, "", f"ambiguous '{name}' → {where}"
-        anywhere = self.by_name.get(key, [])
-        if kab is not None:
-            anywhere = [i for i in anywhere if kab[i]]
+            return -1, "", f"ambiguous '{name}' → {self._where(exact)}"
+        anywhere = [i for i in hits if kab is None or kab[i]]
         if len(anywhere) == 1 and kec is not None:
             i = anywhere[0]
             return i, "name", f"kecamatan_differs '{kecamatan}' ≠ {self.kec_key[i]}"
         if len(anywhere) > 1:
-            where = ", ".join(f"{self.names[i]} ({self.kode[i] or self.kec_key[i]})" for i in anywhere[:5])
-            return -1, "", f"ambiguous '{name}' → {where}"
+            return -1, "", f"ambiguous '{name}' → {self._where(anywhere)}"
         cand = np.flatnonzero(area)
         if len(cand) == 0:
             return -1, "", f"unknown '{name}'"
-        choices = {int(i): self.name_key[i] for i in cand}
-        top = process.extract(key, choices, scorer=fuzz.ratio, limit=3)
+        # best similarity per village over its expanded and as-written keys
+        score: dict[int, float] = {}
+        for k in keys:
+            for table in (self.name_key, self.raw_key):
+                for _, s, i in process.extract(k, {int(i): table[i] for i in cand}, scorer=fuzz.ratio, limit=5):
+                    score[int(i)] = max(score.get(int(i), 0.0), s)
+        top = sorted(score.items(), key=lambda t: (-t[1], t[0]))
         if not top or top[0][1] < self.threshold:
-            best = f" ('{self.names[top[0][2]]}' {top[0][1]:.0f}%)" if top else ""
+            best = f" ('{self.names[top[0][0]]}' {top[0][1]:.0f}%)" if top else ""
             return -1, "", f"unknown '{name}'{best}"
-        best_i, best_s = int(top[0][2]), top[0][1]
-        rivals = [t for t in top[1:] if self.name_key[int(t[2])] != self.name_key[best_i] and t[1] > best_s - 5]
+        best_i, best_s = top[0]
+        rivals = [t for t in top[1:] if self.name_key[t[0]] != self.name_key[best_i] and t[1] > best_s - 5]
         if rivals:
-            opts = ", ".join(f"{self.names[int(t[2])]} {t[1]:.0f}%" for t in [top[0], *rivals])
+            opts = ", ".join(f"{self.names[i]} {s:.0f}%" for i, s in [top[0], *rivals])
             return -1, "", f"weak '{name}' → {opts}"
         return best_i, "name_fuzzy", f"fuzzy '{name}' → {self.names[best_i]} ({best_s:.0f}%)"
+
+    def _where(self, rows: list[int]) -> str:
+        return ", ".join(f"{self.names[i]} ({self.kode[i] or self.kec_key[i]})" for i in rows[:5])
 
 
 def _duplicates(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -227,8 +227,9 @@ def read_households(
     >>> _ = p.write_text("Judul\\nID Keluarga;Desa/Kelurahan;Latitude;Longitude;Desil\\n"
     ...                  "A1;Kel. Langkai;-2,21;113,92;Desil 1\\n")
     >>> hh = read_households(p)
-    >>> hh.data.loc[0, ["household_id", "lat", "desil"]].tolist()
-    ['A1', -2.21, 1]
+    >>> row = hh.data.loc[0]
+    >>> row["household_id"], float(row["lat"]), int(row["desil"])
+    ('A1', -2.21, 1)
     """
     path = Path(path)
     if not path.exists():

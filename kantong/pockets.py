@@ -211,6 +211,11 @@ METHODS: tuple[str, ...] = ("scan", "gistar", "dbscan")
 #: deprivation dimensions (HOUSEHOLDS.md), canonical columns ``dep_<dimension>``
 DIMENSIONS: tuple[str, ...] = ("floor", "wall", "roof", "water", "sanitation", "electricity", "cooking", "education")
 
+#: grown windows start from this many strongest circle centres, and stop after this many
+#: additions without a better window (see kantong._scan)
+_SCAN_SEEDS = 16
+_SCAN_PATIENCE = 12
+
 _POCKET_COLUMNS = (
     "pocket_id",
     "rank",
@@ -251,8 +256,10 @@ class PocketResult:
         ``pocket_id`` of every household row (index-aligned with the input; ``""`` when
         in none; rows without a position are in none).
     cells
-        The analysis cells (h3 index, households, poor, rate, pocket) with their
-        hexagon geometry; empty for the village-level fallback.
+        The analysis units with their polygons: ``cell`` (the h3 index, or the village
+        ``kode`` at village level), ``n_households`` (ranked), ``n_poor``, ``rate``,
+        ``pocket_id``. For analysts: small cells can be near-identifying, so this is
+        not a shareable output.
     null
         The scan statistic of every Monte Carlo replicate (scan method), else empty.
     message
@@ -299,7 +306,7 @@ class PocketResult:
         kwargs.setdefault("color", "#d7301f")
         kwargs.setdefault("tooltip", ["pocket_id", "rank", "n_households", "n_poor", "rate", "relative_risk", "p_value"])
         if len(self.cells):
-            m = self.cells.explore(column="rate", cmap="Greys", tooltip=["n_households", "n_poor", "rate"], style_kwds={"weight": 0})
+            m = self.cells.explore(column="rate", cmap="Greys", tooltip=["cell", "n_households", "n_poor", "rate"], style_kwds={"weight": 0})
             if len(self.pockets):
                 self.pockets.explore(m=m, **kwargs)
             return m
@@ -422,7 +429,7 @@ def detect_pockets(
     >>> from kantong.geocode import geocode
     >>> city = make_city(seed=0, n_households=20_000, mess=None)
     >>> res = detect_pockets(geocode(city.households, city.boundaries), seed=0, replicates=99)
-    >>> len(res.pockets) > 0 and res.pockets["p_value"].max() <= 0.05
+    >>> len(res.pockets) > 0 and bool(res.pockets["p_value"].max() <= 0.05)
     True
     """
     from kantong.geocode import GeocodeResult
@@ -550,7 +557,7 @@ def _empty(hh: pd.DataFrame, stats: dict[str, Any], message: str, level: str, **
     import geopandas as gpd
 
     pockets = gpd.GeoDataFrame({c: [] for c in _POCKET_COLUMNS}, geometry=[], crs=4326)
-    cells = gpd.GeoDataFrame({"h3": [], "n_households": [], "n_poor": [], "rate": [], "pocket_id": []}, geometry=[], crs=4326)
+    cells = gpd.GeoDataFrame({"cell": [], "n_households": [], "n_poor": [], "rate": [], "pocket_id": []}, geometry=[], crs=4326)
     labels = pd.Series("", index=hh.index, name="pocket_id", dtype="str")
     return PocketResult(pockets=pockets, labels=labels, cells=cells, level=level, null=np.zeros(0), stats=stats, message=message, **common)
 
@@ -641,7 +648,7 @@ def _village_grid(hh: pd.DataFrame, boundaries: gpd.GeoDataFrame, base: np.ndarr
         geoms=geoms,
         adjacency=(ptr.astype(np.int64), b.astype(np.int64)),
         area_km2=float("nan"),
-        meta={"kind": "village", "crs": crs},
+        meta={"kind": "village", "crs": crs, "keys": [k or n for k, n in zip(boundaries["kode"].to_numpy()[occupied], boundaries["kelurahan"].to_numpy()[occupied])]},
     )
 
 
@@ -691,8 +698,8 @@ def _scan_method(
         max_cells = int(max(1, math.floor(math.pi * (max_radius / 1000.0) ** 2 / grid.area_km2)))
     else:
         max_cells = max(1, len(n_cell) // 4)
-    n_seeds = 16
-    patience = 12
+    n_seeds = _SCAN_SEEDS
+    patience = _SCAN_PATIENCE
     args = (n_cell, nb_ptr, nb_idx, adj_ptr, adj_idx, max_n, max_cells, float(min_poor), C, N, float(min_rr), n_seeds, patience)
 
     rng = np.random.default_rng(seed)
@@ -747,30 +754,106 @@ def _scan_method(
             continue
         taken[units] = True
         found.append((np.sort(units), p, llr))
-    return found, null
+    return _merge_neighbours(grid, found, C=C, N=N, min_rr=min_rr, level=level), null
 
 
-def _gistar_method(
-    grid: _Grid, *, seed: int, alpha: float, replicates: int, min_rr: float, min_poor: int
+def _merge_neighbours(
+    grid: _Grid, found: list[tuple[np.ndarray, float, float]], *, C: float, N: float, min_rr: float, level: str
 ) -> list[tuple[np.ndarray, float, float]]:
+    """Join a less likely pocket to a more likely one next to it (at most one empty cell
+    between them) when the joined window is more likely than the stronger one alone:
+    one strip, not a chain of pieces."""
+    from scipy.spatial import cKDTree
+
+    from kantong._scan import bernoulli_llr
+
+    if len(found) < 2:
+        return found
+    if level == "cell":
+        spacing = math.sqrt(2.0 * grid.area_km2 * 1e6 / math.sqrt(3.0))
+        near_m = 2.05 * spacing
+    pockets = [list(f) for f in found]
+    merged = True
+    while merged:
+        merged = False
+        for a in range(len(pockets)):
+            for b in range(a + 1, len(pockets)):
+                ua, ub = pockets[a][0], pockets[b][0]
+                if level == "cell":
+                    d, _ = cKDTree(grid.xy[ua]).query(grid.xy[ub], k=1)
+                    close = bool((d <= near_m).any())
+                else:
+                    ptr, idx = grid.adjacency
+                    close = bool(np.isin(np.concatenate([idx[ptr[u] : ptr[u + 1]] for u in ua]), ub).any())
+                if not close:
+                    continue
+                units = np.union1d(ua, ub)
+                llr = bernoulli_llr(float(grid.c[units].sum()), float(grid.n[units].sum()), C, N, min_rr)
+                if llr > pockets[a][2]:
+                    pockets[a] = [units, min(pockets[a][1], pockets[b][1]), llr]
+                    del pockets[b]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [(u, p, llr) for u, p, llr in pockets]
+
+
+def _gistar_z(grid: _Grid, *, seed: int, permutations: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gi* of cell shares: esda's z-values (star, binary weights of the ring-1 neighbours
+    plus the cell itself) and pseudo p-values from conditional permutations, folded as
+    esda's ``p_sim`` (the smaller tail).
+
+    The permutations are drawn here, vectorised (each cell keeps its value; its
+    neighbours' values are drawn from the other cells), instead of by esda's numba
+    kernel, whose compilation alone takes minutes on two cores.
+    """
     import scipy.sparse as sp
     from esda.getisord import G_Local
     from libpysal.weights import WSP
 
     m = len(grid.n)
-    if m < 3:
-        return []
     ptr, idx = grid.adjacency
     rows = np.repeat(np.arange(m), np.diff(ptr))
     mat = sp.csr_matrix((np.ones(len(idx)), (rows, idx)), shape=(m, m))
     w = WSP(mat).to_W(silence_warnings=True)
-    rate = grid.c / np.maximum(grid.n, 1)
+    rate = (grid.c / np.maximum(grid.n, 1)).astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        g = G_Local(rate.astype(float), w, transform="B", star=True, permutations=replicates, seed=seed, keep_simulations=False)
-    p = np.asarray(g.p_sim, dtype=float)
+        g = G_Local(rate, w, transform="B", star=True, permutations=0)
     z = np.asarray(g.Zs, dtype=float)
+    if not permutations:
+        return z, np.asarray(g.p_norm, dtype=float)
+    # observed local sums over the neighbourhood (itself included)
+    k = np.diff(ptr)
+    local = np.bincount(rows, weights=rate[idx], minlength=m) + rate
+    kmax = int(k.max()) if m else 0
+    rng = np.random.default_rng(seed)
+    larger = np.zeros(m, dtype=np.int64)
+    take = np.arange(kmax)[None, :] < k[:, None]  # which of the kmax draws count, per cell
+    batch = max(1, int(4e7 // max(m * max(kmax, 1), 1)))
+    done = 0
+    while done < permutations:
+        r = min(batch, permutations - done)
+        draws = rng.integers(0, m - 1, size=(r, m, kmax))
+        draws += draws >= np.arange(m)[None, :, None]  # never the cell itself
+        sims = (rate[draws] * take[None]).sum(axis=2) + rate[None, :]
+        larger += (sims >= local[None, :] - 1e-12).sum(axis=0)
+        done += r
+    # folded as esda's p_sim: the smaller tail
+    larger = np.minimum(larger, permutations - larger)
+    p = (larger + 1.0) / (permutations + 1.0)
+    return z, p
+
+
+def _gistar_method(
+    grid: _Grid, *, seed: int, alpha: float, replicates: int, min_rr: float, min_poor: int
+) -> list[tuple[np.ndarray, float, float]]:
+    if len(grid.n) < 3:
+        return []
+    z, p = _gistar_z(grid, seed=seed, permutations=replicates)
     hot = (z > 0) & _fdr(p, alpha)
+    ptr, idx = grid.adjacency
     comps = _components(np.flatnonzero(hot), ptr, idx)
     return _keep_significant(grid, comps, alpha=alpha, min_rr=min_rr, min_poor=min_poor, statistic=lambda u: float(z[u].max()))
 
@@ -888,11 +971,11 @@ def _assemble(
     unit_pocket = np.full(m, -1, dtype=np.int64)
     for k, (units, _, _) in enumerate(found):
         unit_pocket[units] = k
-    # every positioned row (duplicates and unranked included) in a pocket unit gets its id
+    # rows in a pocket's units, duplicates and blank desil included (for the counts);
+    # only rows with a position get its pocket_id (CONTRACT.md)
     unit_all = _unit_for_all_rows(hh, grid, positioned, level)
     row_pocket = np.where(unit_all >= 0, unit_pocket[np.clip(unit_all, 0, None)], -1)
     N, C = float(grid.n.sum()), float(grid.c.sum())
-    counted = base & (row_pocket >= 0) if level == "cell" else base & (row_pocket >= 0)
     dup = hh["is_duplicate"].to_numpy(dtype=bool) if "is_duplicate" in hh else np.zeros(len(hh), dtype=bool)
     members = hh["members"].to_numpy(dtype="float64", na_value=np.nan) if "members" in hh else np.full(len(hh), np.nan)
     city_dep = {d: _share(hh[f"dep_{d}"], ~dup) for d in DIMENSIONS if f"dep_{d}" in hh}
@@ -901,7 +984,6 @@ def _assemble(
     geoms = []
     for k, (units, p, stat) in enumerate(found):
         inside = row_pocket == k
-        stat_rows = counted & inside
         present = inside & ~dup
         n_ranked = int(grid.n[units].sum())
         n_poor = int(grid.c[units].sum())
@@ -938,7 +1020,6 @@ def _assemble(
         row["deprivations"] = ", ".join(dominant)
         rows.append(row)
         geoms.append(_outline(grid, units))
-        del stat_rows
     frame = pd.DataFrame(rows, columns=[c for c in _POCKET_COLUMNS if c not in ("pocket_id", "rank")])
     if len(frame):
         order = np.lexsort((frame["p_value"].to_numpy(), -frame["excess_poor"].to_numpy()))
@@ -952,37 +1033,36 @@ def _assemble(
     frame.insert(0, "pocket_id", ids)
     pockets = gpd.GeoDataFrame(frame, geometry=geoms if geoms else [], crs=4326)
     pockets = pockets.iloc[order].reset_index(drop=True)
-    labels_arr = np.where(row_pocket >= 0, ids[np.clip(row_pocket, 0, None)] if len(ids) else "", "")
+    labelled = (row_pocket >= 0) & positioned
+    labels_arr = np.where(labelled, ids[np.clip(row_pocket, 0, None)] if len(ids) else "", "")
     labels = pd.Series(labels_arr, index=hh.index, name="pocket_id", dtype="str")
     cells = _cells_frame(grid, unit_pocket, ids)
     return pockets, labels, cells
 
 
 def _unit_for_all_rows(hh: pd.DataFrame, grid: _Grid, positioned: np.ndarray, level: str) -> np.ndarray:
-    """Analysis unit of every positioned row, duplicates and blank desil included."""
+    """Analysis unit of every row that has one, duplicates and blank desil included:
+    positioned rows by their cell, or (village level) every placed row by its village."""
     out = grid.unit_of_row.copy()
-    missing = positioned & (out < 0)
-    if not missing.any():
-        return out
     if level == "cell":
         from h3.api import numpy_int as h3i
 
+        rows = np.flatnonzero(positioned & (out < 0))
+        if len(rows) == 0 or len(grid.ids) == 0:
+            return out
         res = int(grid.meta["resolution"])
-        rows = np.flatnonzero(missing)
         lat = hh["lat"].to_numpy(dtype="float64", na_value=np.nan)[rows]
         lon = hh["lon"].to_numpy(dtype="float64", na_value=np.nan)[rows]
         cell = np.fromiter((h3i.latlng_to_cell(a, b, res) for a, b in zip(lat.tolist(), lon.tolist())), dtype=np.uint64, count=len(rows))
-        pos = np.searchsorted(grid.ids, cell)
-        pos = np.clip(pos, 0, max(len(grid.ids) - 1, 0))
-        ok = len(grid.ids) > 0
-        hit = (grid.ids[pos] == cell) if ok else np.zeros(len(rows), dtype=bool)
+        pos = np.clip(np.searchsorted(grid.ids, cell), 0, len(grid.ids) - 1)
+        hit = grid.ids[pos] == cell
         out[rows[hit]] = pos[hit]
     else:
         village = hh["village"].to_numpy(dtype=np.int64)
-        lookup = {int(v): k for k, v in enumerate(grid.ids.tolist())}
+        remap = np.full(int(village.max()) + 1 if len(village) else 0, -1, dtype=np.int64)
+        remap[grid.ids[grid.ids < len(remap)]] = np.flatnonzero(grid.ids < len(remap))
         rows = np.flatnonzero((out < 0) & (village >= 0))
-        for r in rows:
-            out[r] = lookup.get(int(village[r]), -1)
+        out[rows] = remap[village[rows]]
     return out
 
 
@@ -1051,9 +1131,9 @@ def _cells_frame(grid: _Grid, unit_pocket: np.ndarray, ids: np.ndarray) -> gpd.G
         key = [h3.int_to_str(int(i)) for i in grid.ids]
     else:
         geoms = list(grid.geoms) if grid.geoms is not None else []
-        key = [str(i) for i in grid.ids]
+        key = [str(k) for k in grid.meta.get("keys", grid.ids)]
     return gpd.GeoDataFrame(
-        {"h3": key, "n_households": grid.n, "n_poor": grid.c, "rate": rate, "pocket_id": pocket},
+        {"cell": key, "n_households": grid.n, "n_poor": grid.c, "rate": rate, "pocket_id": pocket},
         geometry=geoms,
         crs=4326,
     )
