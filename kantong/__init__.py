@@ -19,7 +19,7 @@ from kantong._i18n import get_language, set_language
 from kantong.geocode import STATUSES, GeocodeResult
 from kantong.geocode import geocode as geocode_households
 from kantong.io import HouseholdFile, canonicalize, read_boundaries, read_households, write_table
-from kantong.pockets import DEFAULT_POOR, poor_mask, village_summary
+from kantong.pockets import DEFAULT_POOR, PocketResult, detect_pockets, poor_mask, village_summary
 
 __version__ = "0.1.0"
 
@@ -27,8 +27,10 @@ __all__ = [
     "DEFAULT_POOR",
     "GeocodeResult",
     "HouseholdFile",
+    "PocketResult",
     "STATUSES",
     "canonicalize",
+    "detect_pockets",
     "geocode_households",
     "poor_mask",
     "read_boundaries",
