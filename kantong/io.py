@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 
 from kantong._errors import InputError, KantongWarning
 from kantong._i18n import tr
-from kantong._normalize import dotted_kode, header_key, label_key, map_unique
+from kantong._normalize import digits, dotted_kode, header_key, label_key, map_unique
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -1008,6 +1008,15 @@ def _canonical_boundary_columns(gdf: "gpd.GeoDataFrame", *, label: str, named: d
     for c in rest:
         frame[c] = gdf[c].reset_index(drop=True).to_numpy()
     result = gpd.GeoDataFrame(frame, geometry=gdf.geometry.reset_index(drop=True).to_numpy(), crs=gdf.crs)
+    n_digits = frame["kode"].map(lambda v: len(digits(v)))
+    present = n_digits > 0
+    if present.any() and (n_digits[present] < 10).mean() > 0.5:
+        warnings.warn(
+            f"{label}: most codes have fewer than 10 digits (e.g. {frame['kode'].iloc[0]!r}): these look like "
+            "kecamatan or kab/kota polygons, not villages. Use the desa/kelurahan boundary file.",
+            KantongWarning,
+            stacklevel=3,
+        )
     if named.get("kode") is None and "kode" not in chosen and any(keys[c] in BPS_CODE_HEADERS for c in cols):
         warnings.warn(
             f"{label}: BPS village ids ({', '.join(c for c in cols if keys[c] in BPS_CODE_HEADERS)}) are another "

@@ -258,3 +258,10 @@ def test_boundaries_without_polygons_or_names(tmp_path: Path) -> None:
         out = read_boundaries(lines)
     assert len(out) == 2 and out.geometry.iloc[1].is_empty
     assert any("non-polygon" in str(w.message) for w in caught)
+
+
+def test_kecamatan_polygons_given_as_villages_warn() -> None:
+    from conftest import shared_file
+
+    with pytest.warns(KantongWarning, match="kecamatan"):
+        read_boundaries(shared_file("palangka_raya_kecamatan.geojson"))
