@@ -368,6 +368,7 @@ def detect_pockets(
     min_relative_risk: float = 2.0,
     min_poor: int = 5,
     min_positioned: float = 0.5,
+    local_radius: float | None = 2000.0,
     boundaries: gpd.GeoDataFrame | None = None,
 ) -> PocketResult:
     """Find poverty pockets: places where the share of poor households is significantly high.
@@ -403,6 +404,13 @@ def detect_pockets(
         not a pocket). Applied alike to the data and to every replicate.
     min_poor
         A pocket holds at least this many poor households.
+    local_radius
+        Metres. A significant window is reported only if its share is also at least
+        ``min_relative_risk`` times the share of the households around it (within this
+        distance, outside every pocket): in a region that is poorer as a whole (a
+        province's rural districts), the poorer half of an ordinary settlement is not a
+        pocket. It only ever removes windows, so p-values stay valid. ``None`` turns
+        it off.
     min_positioned
         When fewer than this share of ranked households have a usable position (or
         fewer than 200 do), pockets are sought between whole villages instead
@@ -472,6 +480,7 @@ def detect_pockets(
     stats["rate"] = stats["n_poor"] / stats["n_ranked"] if stats["n_ranked"] else float("nan")
     comparison = _comparison_note(hh)
     params = dict(
+        local_radius=local_radius,
         resolution=resolution,
         max_radius=max_radius,
         max_share=max_share,
@@ -521,6 +530,8 @@ def detect_pockets(
         found, null = _gistar_method(grid, seed=seed, alpha=alpha, replicates=replicates, min_rr=min_relative_risk, min_poor=min_poor), np.zeros(0)
     else:
         found, null = _dbscan_method(grid, lon, lat, base & positioned, is_poor, alpha=alpha, min_rr=min_relative_risk, min_poor=min_poor), np.zeros(0)
+    if local_radius is not None and level == "cell":
+        found = _local_contrast(grid, found, min_rr=min_relative_risk, radius=local_radius)
 
     result = _assemble(hh, grid, found, base=base, positioned=positioned, is_poor=is_poor, ranked=ranked, level=level, boundaries=boundaries)
     pockets, labels, cells = result
@@ -760,9 +771,10 @@ def _scan_method(
 def _merge_neighbours(
     grid: _Grid, found: list[tuple[np.ndarray, float, float]], *, C: float, N: float, min_rr: float, level: str
 ) -> list[tuple[np.ndarray, float, float]]:
-    """Join a less likely pocket to a more likely one next to it (at most one empty cell
-    between them) when the joined window is more likely than the stronger one alone:
-    one strip, not a chain of pieces."""
+    """Join a less likely pocket to a more likely one next to it (cell centres at most
+    two cells apart: one empty cell between them; villages that touch) when the
+    joined window is more likely than the stronger one alone: one strip, not a chain
+    of pieces."""
     from scipy.spatial import cKDTree
 
     from kantong._scan import bernoulli_llr
@@ -797,6 +809,29 @@ def _merge_neighbours(
             if merged:
                 break
     return [(u, p, llr) for u, p, llr in pockets]
+
+
+def _local_contrast(
+    grid: _Grid, found: list[tuple[np.ndarray, float, float]], *, min_rr: float, radius: float, min_around: int = 50
+) -> list[tuple[np.ndarray, float, float]]:
+    """Keep the windows whose share is ``min_rr`` times that of their surroundings."""
+    from scipy.spatial import cKDTree
+
+    if not found:
+        return found
+    tree = cKDTree(grid.xy)
+    in_any = np.zeros(len(grid.n), dtype=bool)
+    for units, _, _ in found:
+        in_any[units] = True
+    kept = []
+    for units, p, stat in found:
+        near = np.unique(np.concatenate(tree.query_ball_point(grid.xy[units], r=radius)).astype(np.int64))
+        around = near[~in_any[near]]
+        n_around = grid.n[around].sum()
+        rate_in = grid.c[units].sum() / grid.n[units].sum()
+        if n_around < min_around or rate_in >= min_rr * grid.c[around].sum() / n_around:
+            kept.append((units, p, stat))
+    return kept
 
 
 def _gistar_z(grid: _Grid, *, seed: int, permutations: int) -> tuple[np.ndarray, np.ndarray]:

@@ -283,3 +283,27 @@ def test_result_object_helpers(scan) -> None:
     m = scan.explore()
     html = m.get_root().render()
     assert "K01" in html
+
+
+def test_local_contrast_drops_windows_in_a_poorer_region() -> None:
+    from kantong.pockets import _Grid, _local_contrast
+
+    # a 20 x 20 lattice of cells 100 m apart, 10 households each; the west half is a
+    # poorer region (30 % poor), the east half 5 %; two windows at 60 % poor: one in the
+    # east (a pocket), one in the west (twice its poorer surroundings: also a pocket),
+    # and one at 40 % in the west (1.3 times its surroundings: not a pocket)
+    xs, ys = np.meshgrid(np.arange(20) * 100.0, np.arange(20) * 100.0)
+    xy = np.column_stack([xs.ravel(), ys.ravel()])
+    n = np.full(len(xy), 10)
+    c = np.where(xy[:, 0] < 1000, 3, 0)
+    c[(xy[:, 0] >= 1000) & ((np.arange(len(xy)) % 2) == 0)] = 1
+    east = np.flatnonzero((np.abs(xy[:, 0] - 1600) <= 100) & (np.abs(xy[:, 1] - 1000) <= 100))
+    west = np.flatnonzero((np.abs(xy[:, 0] - 300) <= 100) & (np.abs(xy[:, 1] - 400) <= 100))
+    weak = np.flatnonzero((np.abs(xy[:, 0] - 300) <= 100) & (np.abs(xy[:, 1] - 1500) <= 100))
+    c[east] = 6
+    c[west] = 6
+    c[weak] = 4
+    grid = _Grid(ids=np.arange(len(xy)), n=n, c=c, xy=xy, unit_of_row=np.zeros(0, dtype=np.int64), adjacency=(np.zeros(1), np.zeros(0)))
+    found = [(east, 0.001, 50.0), (west, 0.001, 40.0), (weak, 0.01, 20.0)]
+    kept = _local_contrast(grid, found, min_rr=2.0, radius=500.0)
+    assert [f[2] for f in kept] == [50.0, 40.0]
