@@ -13,6 +13,7 @@ import sys
 import time
 import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -35,6 +36,18 @@ console = Console(stderr=True, highlight=False)
 
 EXIT_INPUT = 2
 EXIT_UNEXPECTED = 1
+
+
+@dataclass
+class PlanOptions:
+    """What ``kantong run`` needs beyond pockets: planning inputs and captions."""
+
+    budget: Optional[int] = None
+    costs: object = None  # unit-cost table (DataFrame) from kantong.plan.load_costs
+    recipients: object = None  # extra recipient list (DataFrame) or None
+    data_date: Optional[str] = None
+    source: Optional[str] = None
+    include_personal: bool = False
 
 
 # --------------------------------------------------------------------------------------
@@ -116,6 +129,14 @@ def _check_method(method: str, alpha: float) -> None:
         raise OptionError(tr("--alpha harus di antara 0 dan 1", "--alpha must be between 0 and 1"))
 
 
+def _named_option(name: str, parse: object, value: object) -> object:
+    """Parse an option's value; its errors name the option."""
+    try:
+        return parse(value)  # type: ignore[operator]
+    except OptionError as err:
+        raise OptionError(f"{name}: {err.message}", hint=err.hint) from None
+
+
 def _check_poor(data: object, poor: str) -> None:
     """Fail on a bad ``--poor`` before the long steps, with kantong's columns present."""
     import numpy as np
@@ -128,27 +149,6 @@ def _check_poor(data: object, poor: str) -> None:
             probe[col] = value
     probe["is_duplicate"] = False
     poor_mask(probe, poor)
-
-
-def parse_rupiah(text: str) -> int:
-    """``"5.000.000.000"``, ``"5,000,000,000"``, ``"Rp 5 000 000 000"`` -> 5000000000.
-
-    >>> parse_rupiah("5.000.000.000"), parse_rupiah("Rp 2500000")
-    (5000000000, 2500000)
-    """
-    cleaned = re.sub(r"(?i)^\s*rp\.?\s*", "", text).replace(" ", "").replace("_", "")
-    cleaned = re.sub(r",00$|\.00$", "", cleaned)
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", cleaned):
-        cleaned = re.sub(r"[.,]", "", cleaned)
-    if not cleaned.isdigit():
-        raise OptionError(
-            tr("--budget '{t}' bukan angka rupiah", "--budget '{t}' is not an amount in rupiah", t=text),
-            hint=tr("tulis misalnya 5000000000 atau 5.000.000.000", "write e.g. 5000000000 or 5.000.000.000"),
-        )
-    value = int(cleaned)
-    if value <= 0:
-        raise OptionError(tr("--budget harus lebih dari nol", "--budget must be more than zero"))
-    return value
 
 
 def _print_summary(result: object) -> None:
@@ -237,7 +237,12 @@ def _detect(result: object, *, poor: str, method: str, seed: int, alpha: float) 
     return pockets
 
 
-def _write_outputs(result: object, pockets: object, *, out: Path, poor: str) -> list[Path]:
+def _write_outputs(
+    result: object, pockets: object, *, out: Path, poor: str, plan_options: Optional[PlanOptions] = None
+) -> list[Path]:
+    """Write DIR: the internal tables, the GeoJSON files and, with ``plan_options``
+    (``kantong run``), the pocket list for budget planning."""
+    from kantong import plan
     from kantong.io import write_table
     from kantong.pockets import village_summary
 
@@ -260,6 +265,43 @@ def _write_outputs(result: object, pockets: object, *, out: Path, poor: str) -> 
         villages = village_summary(result, poor=poor, pocket_id=labels)  # type: ignore[arg-type]
         written.append(_write_geojson(villages, out / "kelurahan.geojson", description=description))
         written.append(_write_geojson(pockets.pockets, out / "pockets.geojson", description=description))  # type: ignore[attr-defined]
+    if plan_options is None:
+        return written
+    opts = plan_options
+    with _step(tr("Menyusun daftar kantong dan anggaran", "Building the pocket list and budget")):
+        overlaps = plan.overlaps(result, recipients=opts.recipients, pockets=pockets, poor=poor)
+        allocation = None
+        if opts.budget is not None:
+            needs = plan.needs(result, pockets, recipients=opts.recipients, poor=poor)
+            allocation = plan.allocate(needs, opts.costs, opts.budget)
+        written.append(
+            plan.write_pockets_xlsx(
+                out / "pockets.xlsx",
+                result=result,
+                pockets=pockets,
+                costs=opts.costs,
+                allocation=allocation,
+                overlaps=overlaps,
+                notes={"data_date": opts.data_date, "source": opts.source, "poor": poor},
+            )
+        )
+        written.append(plan.write_overlaps_xlsx(internal / "overlaps.xlsx", overlaps))
+    if allocation is not None:
+        greedy = allocation.greedy.removed if allocation.greedy is not None else allocation.removed
+        console.print(
+            "  "
+            + escape(
+                tr(
+                    "Anggaran Rp {b:,}: terpakai Rp {c:,}, {r:,} kekurangan teratasi (greedy: {g:,}). {m}",
+                    "Budget Rp {b:,}: Rp {c:,} used, {r:,} deprivations removed (greedy: {g:,}). {m}",
+                    b=allocation.budget,
+                    c=allocation.total_cost,
+                    r=allocation.removed,
+                    g=greedy,
+                    m=allocation.message,
+                )
+            )
+        )
     return written
 
 
@@ -277,8 +319,9 @@ def run_pipeline(
     name_col: Optional[str] = None,
     boundaries_crs: Optional[str] = None,
     tolerance: float = 100.0,
+    plan_options: Optional[PlanOptions] = None,
 ) -> list[Path]:
-    """``kantong run``: read, geocode, find pockets and write DIR's files."""
+    """``kantong run``: read, geocode, find pockets, plan, and write DIR's files."""
     result = _load(
         households,
         boundaries,
@@ -291,7 +334,7 @@ def run_pipeline(
     )
     _print_summary(result)
     pockets = _detect(result, poor=poor, method=method, seed=seed, alpha=alpha)
-    return _write_outputs(result, pockets, out=out, poor=poor)
+    return _write_outputs(result, pockets, out=out, poor=poor, plan_options=plan_options or PlanOptions())
 
 
 # --------------------------------------------------------------------------------------
@@ -309,7 +352,8 @@ def run(
     method: str = typer.Option("scan", "--method", help="Pocket detection method: scan | gistar | dbscan."),
     alpha: float = typer.Option(0.05, "--alpha", help="Significance level for pockets."),
     budget: Optional[str] = typer.Option(None, "--budget", help="Budget in rupiah (5.000.000.000 accepted)."),
-    costs: Optional[Path] = typer.Option(None, "--costs", help="Unit-cost table (CSV or YAML)."),
+    costs: Optional[Path] = typer.Option(None, "--costs", help="Unit-cost table (CSV or YAML) replacing the defaults it names."),
+    recipients: Optional[Path] = typer.Option(None, "--recipients", help="Extra list of aid recipients (CSV/XLSX, by NIK or family id)."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name."),
     lang: str = LangOpt,
     data_date: Optional[str] = typer.Option(None, "--data-date", help="Date of the data, for captions."),
@@ -320,22 +364,19 @@ def run(
     boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help="CRS to assume if the file has none."),
     tolerance: float = typer.Option(100.0, "--tolerance", help="Snapping tolerance in metres."),
 ) -> None:
-    """Run the whole pipeline: read, geocode, find pockets, write DIR (map and plan follow)."""
+    """Run the whole pipeline: read, geocode, find pockets, plan, and write DIR."""
+    from kantong import plan
+
     with _guard():
         _check_method(method, alpha)
-        if budget is not None:
-            parse_rupiah(budget)
-        if costs is not None and not costs.exists():
-            raise InputError(tr("berkas biaya satuan tidak ditemukan", "unit-cost file not found"), path=costs)
-        pending = [name for name, val in (("--budget", budget), ("--costs", costs)) if val is not None]
-        if pending:
-            console.print(
-                tr(
-                    "[yellow]Catatan:[/] {o} belum dipakai di versi ini (perencanaan anggaran menyusul).",
-                    "[yellow]Note:[/] {o} not used yet in this version (budget planning follows).",
-                    o=", ".join(pending),
-                )
-            )
+        options = PlanOptions(
+            budget=_named_option("--budget", plan.parse_budget, budget) if budget is not None else None,
+            costs=plan.load_costs(costs),
+            recipients=plan.read_recipients(recipients) if recipients is not None else None,
+            data_date=data_date,
+            source=source,
+            include_personal=include_personal,
+        )
         written = run_pipeline(
             households,
             boundaries=boundaries,
@@ -349,6 +390,7 @@ def run(
             name_col=name_col,
             boundaries_crs=boundaries_crs,
             tolerance=tolerance,
+            plan_options=options,
         )
         console.print(tr("Selesai. Berkas:", "Done. Files:"))
         _outputs_line(written)

@@ -28,13 +28,14 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 import pandas as pd
 
 from kantong._errors import OptionError
 from kantong._i18n import tr
+from kantong._validate import check_weights
 
 if TYPE_CHECKING:
     import folium
@@ -46,8 +47,10 @@ __all__ = [
     "DEFAULT_POOR",
     "METHODS",
     "DIMENSIONS",
+    "PRIORITY_WEIGHTS",
     "PocketResult",
     "detect_pockets",
+    "priority",
     "poor_mask",
     "village_summary",
 ]
@@ -425,9 +428,11 @@ def detect_pockets(
 
     Notes
     -----
-    Priority ``rank``: pockets are ranked by their excess poor households,
-    ``n_poor - n_ranked * outside_rate`` (how many poor households more than the rest
-    of the city's rate would give), largest first; ties by p-value. The dominant
+    Priority ``rank`` (1 = act first) is :func:`priority` with its default weights: the
+    mean of the pocket's percentiles in poverty rate, number of poor households and
+    severity of deprivations (ties: more excess poor households,
+    ``n_poor - n_ranked * outside_rate``, then the smaller p-value); ``pocket_id`` follows
+    this rank. :func:`kantong.plan.apply_priority` re-ranks with other weights. The dominant
     ``deprivations`` of a pocket are the dimensions whose share in the pocket is at
     least 25 % and at least 1.5 times the city-wide share, largest first (at most 3).
 
@@ -984,6 +989,93 @@ def _keep_significant(
     return out
 
 
+# ---- priority ------------------------------------------------------------------------
+
+#: default weights of :func:`priority`: poverty rate, size (poor households) and
+#: severity (mean share of deprivations) count alike
+PRIORITY_WEIGHTS: dict[str, float] = {"rate": 1.0, "size": 1.0, "severity": 1.0}
+
+
+def priority(pockets: PocketResult | pd.DataFrame, *, weights: Mapping[str, float] | None = None) -> pd.Series:
+    """Priority rank of each pocket: 1 = act first.
+
+    Three criteria, each turned into the pocket's percentile among the pockets (0 to
+    1, ties averaged) so that none dominates by its units:
+
+    ``rate``
+        the share of poor households (``rate``);
+    ``size``
+        the number of poor households (``n_poor``);
+    ``severity``
+        the mean share of households lacking each basic service (mean of the
+        ``dep_<dimension>`` shares, i.e. the average fraction of the eight dimensions
+        a household lacks).
+
+    The score is their weighted mean (default weights :data:`PRIORITY_WEIGHTS`: equal);
+    the highest score ranks first; ties go to the larger ``excess_poor``, then the
+    smaller ``p_value``, then ``pocket_id``.
+
+    Parameters
+    ----------
+    pockets
+        A :class:`~kantong.pockets.PocketResult` or its ``pockets`` frame.
+    weights
+        Non-negative weights by criterion, e.g. ``{"rate": 2, "size": 1,
+        "severity": 1}``; criteria not named keep their default.
+
+    Returns
+    -------
+    pandas.Series
+        Integer ranks ``1..n`` named ``rank``, index-aligned with the pockets frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"pocket_id": ["K01", "K02"], "rate": [0.3, 0.6], "n_poor": [40, 20],
+    ...                   "dep_water": [0.2, 0.5]})
+    >>> priority(p).tolist(), priority(p, weights={"rate": 0, "severity": 0}).tolist()
+    ([2, 1], [1, 2])
+    """
+    frame = pockets.pockets if hasattr(pockets, "pockets") else pockets
+    w = check_weights(weights, PRIORITY_WEIGHTS, what="priority")
+    if sum(w.values()) <= 0:
+        raise OptionError(
+            tr("semua bobot prioritas nol", "every priority weight is zero"),
+            hint=tr("beri bobot positif pada rate, size atau severity", "give rate, size or severity a positive weight"),
+        )
+    n = len(frame)
+    if n == 0:
+        return pd.Series([], index=frame.index, dtype="int64", name="rank")
+    crit = _criteria(frame)
+    score = np.zeros(n)
+    for k, wk in w.items():
+        pct = pd.Series(crit[k]).rank(method="average", pct=True).fillna(0.0).to_numpy()
+        score += wk * pct
+    score /= sum(w.values())
+    excess = frame["excess_poor"].to_numpy(dtype="float64", na_value=0.0) if "excess_poor" in frame else np.zeros(n)
+    pval = frame["p_value"].to_numpy(dtype="float64", na_value=1.0) if "p_value" in frame else np.ones(n)
+    pid = frame["pocket_id"].astype(str).to_numpy() if "pocket_id" in frame else np.arange(n).astype(str)
+    order = sorted(range(n), key=lambda i: (-round(score[i], 12), -excess[i], pval[i], pid[i]))
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.asarray(order)] = np.arange(1, n + 1)
+    return pd.Series(rank, index=frame.index, name="rank")
+
+
+def _criteria(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    n = len(frame)
+    rate = frame["rate"].to_numpy(dtype="float64", na_value=np.nan) if "rate" in frame else np.full(n, np.nan)
+    size = frame["n_poor"].to_numpy(dtype="float64", na_value=np.nan) if "n_poor" in frame else np.full(n, np.nan)
+    dep = [frame[f"dep_{d}"].to_numpy(dtype="float64", na_value=np.nan) for d in DIMENSIONS if f"dep_{d}" in frame]
+    if dep:
+        stack = np.vstack(dep)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            severity = np.nanmean(stack, axis=0)
+    else:
+        severity = np.full(n, np.nan)
+    return {"rate": rate, "size": size, "severity": severity}
+
+
 # ---- assembling the result -----------------------------------------------------------
 
 
@@ -1056,12 +1148,8 @@ def _assemble(
         rows.append(row)
         geoms.append(_outline(grid, units))
     frame = pd.DataFrame(rows, columns=[c for c in _POCKET_COLUMNS if c not in ("pocket_id", "rank")])
-    if len(frame):
-        order = np.lexsort((frame["p_value"].to_numpy(), -frame["excess_poor"].to_numpy()))
-    else:
-        order = np.zeros(0, dtype=int)
-    rank = np.empty(len(frame), dtype=int)
-    rank[order] = np.arange(1, len(frame) + 1)
+    rank = priority(frame).to_numpy() if len(frame) else np.zeros(0, dtype=int)
+    order = np.argsort(rank, kind="stable")
     width = max(2, len(str(len(frame))))
     ids = np.array([f"K{r:0{width}d}" for r in rank], dtype=object)
     frame.insert(0, "rank", rank)

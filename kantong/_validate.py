@@ -1,0 +1,36 @@
+"""Validation helpers shared by the stages (private)."""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+from kantong._errors import OptionError
+from kantong._i18n import tr
+
+
+def check_weights(weights: Mapping[str, float] | None, defaults: Mapping[str, float], *, what: str) -> dict[str, float]:
+    out = dict(defaults)
+    if weights is None:
+        return out
+    if not isinstance(weights, Mapping):
+        raise OptionError(
+            tr("bobot {w} harus berupa pasangan nama: angka", "{w} weights must be name: number pairs", w=what),
+            hint=tr("misalnya {e}", "e.g. {e}", e=dict(defaults)),
+        )
+    for k, v in weights.items():
+        if k not in defaults:
+            raise OptionError(
+                tr("bobot {w} '{k}' tidak dikenal", "unknown {w} weight '{k}'", w=what, k=k),
+                hint=tr("nama yang dikenal: {n}", "known names: {n}", n=", ".join(defaults)),
+            )
+        try:
+            value = float(v)
+        except (TypeError, ValueError):
+            raise OptionError(tr("bobot {w} '{k}' bukan angka: {v!r}", "{w} weight '{k}' is not a number: {v!r}", w=what, k=k, v=v)) from None
+        if not math.isfinite(value) or value < 0:
+            raise OptionError(
+                tr("bobot {w} '{k}' harus angka tidak negatif, bukan {v}", "{w} weight '{k}' must be a non-negative number, not {v}", w=what, k=k, v=v)
+            )
+        out[k] = value
+    return out
