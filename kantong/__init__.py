@@ -19,6 +19,7 @@ from kantong._i18n import get_language, set_language
 from kantong.geocode import STATUSES, GeocodeResult
 from kantong.geocode import geocode as geocode_households
 from kantong.io import HouseholdFile, canonicalize, read_boundaries, read_households, write_table
+from kantong.maps import make_figure, make_map, save_figure, save_map
 from kantong.pockets import DEFAULT_POOR, PocketResult, detect_pockets, poor_mask, village_summary
 
 __version__ = "0.1.0"
@@ -32,6 +33,10 @@ __all__ = [
     "canonicalize",
     "detect_pockets",
     "geocode_households",
+    "make_figure",
+    "make_map",
+    "save_figure",
+    "save_map",
     "poor_mask",
     "read_boundaries",
     "read_households",

@@ -164,20 +164,22 @@ def _grow(seed, c_cell, n_cell, adj_ptr, adj_idx, max_n, max_cells, min_poor, C,
     for f in range(nf):
         mark[frontier[f]] = 0
     if prune and best_size > 2:
-        best, best_size = _prune(members, best_size, c_cell, n_cell, C, N, min_rr, min_poor, best)
+        best, best_size = _prune(members, best_size, c_cell, n_cell, adj_ptr, adj_idx, mark, C, N, min_rr, min_poor, best)
     return best, best_size
 
 
 @njit(cache=True)
-def _prune(members, size, c_cell, n_cell, C, N, min_rr, min_poor, llr):
-    """Drop cells (never the seed) while dropping one raises the llr: the greedy path
-    picks up boundary cells early that later additions make a burden. ``members[:size]``
-    is compacted in place; returns (llr, new size)."""
+def _prune(members, size, c_cell, n_cell, adj_ptr, adj_idx, mark, C, N, min_rr, min_poor, llr):
+    """Drop edge cells (never the seed) while dropping one raises the llr: the greedy
+    path picks up boundary cells early that later additions make a burden. Only cells
+    with at most one neighbour in the window are dropped, so the window never breaks
+    into pieces. ``members[:size]`` is compacted in place; returns (llr, new size)."""
     cc = 0.0
     nn = 0.0
     for t in range(size):
         cc += c_cell[members[t]]
         nn += n_cell[members[t]]
+        mark[members[t]] = 1
     improved = True
     while improved and size > 2:
         improved = False
@@ -185,6 +187,12 @@ def _prune(members, size, c_cell, n_cell, C, N, min_rr, min_poor, llr):
         drop_v = llr
         for t in range(1, size):
             j = members[t]
+            inside = 0
+            for k in range(adj_ptr[j], adj_ptr[j + 1]):
+                if mark[adj_idx[k]] == 1:
+                    inside += 1
+            if inside > 1:
+                continue
             c2 = cc - c_cell[j]
             if c2 < min_poor:
                 continue
@@ -194,6 +202,7 @@ def _prune(members, size, c_cell, n_cell, C, N, min_rr, min_poor, llr):
                 drop = t
         if drop > 0:
             j = members[drop]
+            mark[j] = 0
             cc -= c_cell[j]
             nn -= n_cell[j]
             for t in range(drop, size - 1):
@@ -201,6 +210,8 @@ def _prune(members, size, c_cell, n_cell, C, N, min_rr, min_poor, llr):
             size -= 1
             llr = drop_v
             improved = True
+    for t in range(size):
+        mark[members[t]] = 0
     return llr, size
 
 

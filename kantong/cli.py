@@ -47,7 +47,10 @@ class PlanOptions:
     recipients: object = None  # extra recipient list (DataFrame) or None
     data_date: Optional[str] = None
     source: Optional[str] = None
+    title: Optional[str] = None
     include_personal: bool = False
+    pdf: bool = False
+    fetch_assets: bool = True  # fetch the map's scripts from the npm registry if not cached
 
 
 # --------------------------------------------------------------------------------------
@@ -286,6 +289,7 @@ def _write_outputs(
             )
         )
         written.append(plan.write_overlaps_xlsx(internal / "overlaps.xlsx", overlaps))
+    written.extend(_write_maps(result, pockets, out=out, opts=opts))
     if allocation is not None:
         greedy = allocation.greedy.removed if allocation.greedy is not None else allocation.removed
         console.print(
@@ -302,6 +306,31 @@ def _write_outputs(
                 )
             )
         )
+    return written
+
+
+def _write_maps(result: object, pockets: object, *, out: Path, opts: PlanOptions) -> list[Path]:
+    """map.html (offline when the assets are cached) and map.png (map.pdf on request)."""
+    from kantong import maps
+
+    written: list[Path] = []
+    with _step(tr("Membuat peta", "Drawing the map")):
+        m = maps.make_map(
+            result,  # type: ignore[arg-type]
+            pockets,  # type: ignore[arg-type]
+            title=opts.title,
+            source=opts.source,
+            data_date=opts.data_date,
+            include_personal=opts.include_personal,
+        )
+        written.append(maps.save_map(m, out / "map.html", offline=True, fetch=opts.fetch_assets))
+        fig = maps.make_figure(result, pockets, title=opts.title, source=opts.source, data_date=opts.data_date)  # type: ignore[arg-type]
+        written.append(maps.save_figure(fig, out / "map.png"))
+        if opts.pdf:
+            written.append(maps.save_figure(fig, out / "map.pdf"))
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
     return written
 
 
@@ -359,6 +388,8 @@ def run(
     data_date: Optional[str] = typer.Option(None, "--data-date", help="Date of the data, for captions."),
     source: Optional[str] = typer.Option(None, "--source", help="Source of the data, for captions."),
     include_personal: bool = typer.Option(False, "--include-personal", help="Allow personal data in shareable outputs."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write map.pdf (A4 landscape)."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title of the map and figure."),
     code_col: Optional[str] = typer.Option(None, "--code-col", help="Village code column of the boundaries."),
     name_col: Optional[str] = typer.Option(None, "--name-col", help="Village name column of the boundaries."),
     boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help="CRS to assume if the file has none."),
@@ -376,6 +407,8 @@ def run(
             data_date=data_date,
             source=source,
             include_personal=include_personal,
+            pdf=pdf,
+            title=title,
         )
         written = run_pipeline(
             households,
@@ -497,9 +530,37 @@ def demo(
             boundaries=paths["kelurahan"],
             out=out,
             poor="desil <= 1",
+            seed=seed,
+            plan_options=PlanOptions(
+                costs=_demo_costs(),
+                source=tr("Data sintetis kantong (seed {s})", "kantong synthetic data (seed {s})", s=seed),
+                fetch_assets=False,  # the demo never uses the network
+            ),
         )
         console.print(tr("Selesai. Berkas:", "Done. Files:"))
         _outputs_line(written)
+
+
+def _demo_costs() -> object:
+    from kantong import plan
+
+    return plan.load_costs()
+
+
+@app.command(name="assets")
+def assets_cmd(
+    force: bool = typer.Option(False, "--force", help="Download again even when cached."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: KANTONG_ASSETS or ~/.cache/kantong/assets)."),
+    lang: str = LangOpt,
+) -> None:
+    """Fetch the map's scripts and styles (Leaflet and plugins) from the npm registry once,
+    so that map.html works with no network."""
+    from kantong.assets import fetch_assets
+
+    with _guard():
+        with _step(tr("Mengunduh skrip peta dari registri npm", "Fetching the map scripts from the npm registry")):
+            path = fetch_assets(cache_dir=cache_dir, force=force)
+        _outputs_line([path])
 
 
 def main() -> None:

@@ -46,6 +46,12 @@ def palangka_raya(palangka_raya_path: Path):
 
 
 @pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch):
+    """Tests never reach the npm registry: map assets come from the cache .ci/run fills."""
+    monkeypatch.setenv("KANTONG_NO_FETCH", "1")
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     kantong.set_language("id")
     yield

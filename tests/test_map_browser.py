@@ -1,0 +1,244 @@
+"""map.html in a real browser with no network: Leaflet loads, the shapes are drawn,
+hostile names stay text.
+
+Headless Chromium (Debian's ``chromium``) driven by Playwright, every request except the
+file itself aborted. Needs the map's assets in kantong's cache (``kantong assets``, an
+install step on CI). Skips with a reason where Chromium, Playwright or the assets are
+missing; fails instead when CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+
+import kantong
+from kantong.assets import PACKAGES, assets_available, assets_dir
+from kantong.geocode import geocode
+from kantong.maps import make_map, save_map
+from kantong.pockets import detect_pockets
+from kantong.synthetic import make_city
+
+ON_CI = os.environ.get("CI") == "true"
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+HOSTILE = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(2)>',
+    "`${alert(3)}`",
+    "back\\slash\\",
+    "new\nline",
+    "O'Brien </script><script>alert(4)</script>",
+)
+TITLE = "<script>alert(5)</script> `${alert(6)}` \\"
+SOURCE = '"><img src=y onerror=alert(7)>'
+
+# basemap tiles are requested (and aborted) offline; nothing else may be
+TILE_HOSTS = ("tile.openstreetmap.org", "server.arcgisonline.com")
+
+
+def _missing(reason: str) -> None:
+    if ON_CI:
+        pytest.fail(reason + " (CI=true: the CI set-up must provide it)")
+    pytest.skip(reason)
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    _missing("Chromium not found: apt-get install chromium")
+    raise AssertionError  # unreachable
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed: pip install -e '.[dev]'")
+    exe = _chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def cached_assets() -> Path:
+    if not assets_available():
+        _missing(
+            f"the map's scripts are not in {assets_dir()}: run 'kantong assets' once "
+            f"(fetches {', '.join(p.key for p in PACKAGES)} from the npm registry)"
+        )
+    return assets_dir()
+
+
+@pytest.fixture(scope="module")
+def hostile_map(tmp_path_factory, cached_assets):
+    city = make_city(seed=5, n_households=4_000)
+    bnd = city.boundaries.copy()
+    bnd["kelurahan"] = [f"{HOSTILE[i % len(HOSTILE)]} {i}" for i in range(len(bnd))]
+    hh = city.households.copy()
+    hh["RT"] = [HOSTILE[i % len(HOSTILE)] for i in range(len(hh))]
+    hh["RW"] = "`\\${x}`"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kantong.KantongWarning)
+        res = geocode(hh, bnd)
+    pk = detect_pockets(res, seed=0, replicates=99)
+    assert len(pk.pockets) > 0
+    m = make_map(res, pk, title=TITLE, source=SOURCE, data_date="2024\n`")
+    path = tmp_path_factory.mktemp("map") / "map.html"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # assets cached: no CDN fallback
+        save_map(m, path, fetch=False)
+    return path, m, len(bnd), len(pk.pockets)
+
+
+class _Page:
+    """A page with every request but the file itself aborted, recording what happened."""
+
+    def __init__(self, browser, path: Path) -> None:
+        self.url = path.resolve().as_uri()
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("pageerror", lambda err: self.errors.append(str(err)))
+        self.page.on("dialog", self._dialog)
+        self.page.route("**/*", self._route)
+        self.page.goto(self.url, wait_until="load")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        if url == self.url:
+            route.continue_()
+        else:
+            route.abort()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def test_offline_map_draws_and_hostile_names_stay_text(browser, hostile_map):
+    path, m, n_villages, n_pockets = hostile_map
+    page = _Page(browser, path)
+    try:
+        p = page.page
+        assert p.evaluate("typeof window.L") == "object"
+        assert p.evaluate("L.version") == "1.9.3"
+        assert p.evaluate("typeof L.Control.FullScreen") == "function"
+        counts = p.evaluate(
+            """() => ({
+              villages: document.querySelectorAll('.leaflet-kantong-villages-pane path.kantong-village').length,
+              pockets: document.querySelectorAll('.leaflet-kantong-pockets-pane path.kantong-pocket').length,
+              ranks: document.querySelectorAll('.leaflet-kantong-labels-pane .kantong-rank').length,
+              hex: document.querySelectorAll('path.kantong-hex').length,
+              layerControl: document.querySelectorAll('.leaflet-control-layers-overlays input').length,
+              scale: document.querySelectorAll('.leaflet-control-scale-line').length,
+              fullscreen: document.querySelectorAll('.leaflet-control-zoom-fullscreen').length,
+              legendInMap: !!document.querySelector('.leaflet-container #kantong-legend'),
+              titleInMap: !!document.querySelector('.leaflet-container #kantong-title'),
+              note: !!document.getElementById('kantong-offline-note'),
+            })"""
+        )
+        assert counts == {
+            "villages": n_villages,
+            "pockets": n_pockets,
+            "ranks": n_pockets,
+            "hex": 0,  # density layer off until switched on
+            "layerControl": 3,
+            "scale": 1,
+            "fullscreen": 1,
+            "legendInMap": True,
+            "titleInMap": True,
+            "note": False,
+        }
+        # switch the density layer on through the layer control
+        p.locator(".leaflet-control-layers-overlays label", has_text="Kepadatan keluarga").click()
+        assert p.evaluate("document.querySelectorAll('path.kantong-hex').length") == m.kantong_stats["hexagons"] > 0
+
+        # open every village tooltip and every pocket popup
+        texts = p.evaluate(
+            """() => {
+              const K = window.kantong, tips = [], pops = [];
+              K.layers.villages.eachLayer(l => {
+                l.openTooltip(l.getBounds().getCenter());
+                tips.push(l.getTooltip().getElement().textContent);
+                l.closeTooltip();
+              });
+              K.layers.pockets.eachLayer(g => {
+                if (!g.eachLayer) return;
+                g.eachLayer(l => { l.openPopup(); pops.push(l.getPopup().getElement().textContent); l.closePopup(); });
+              });
+              return {tips, pops,
+                title: document.getElementById('kantong-title').textContent,
+                imgs: document.querySelectorAll('.leaflet-pane img:not(.leaflet-tile), #kantong-title img, #kantong-legend img').length,
+                scripts: document.querySelectorAll('script').length};
+            }"""
+        )
+        assert len(texts["tips"]) == n_villages and len(texts["pops"]) == n_pockets
+        tips = " ".join(texts["tips"])
+        for name in HOSTILE:
+            assert name.replace("\n", "") in tips.replace("\n", ""), name  # shown as text (newline -> <br>)
+        pops = " ".join(texts["pops"])
+        assert "<script>alert(1)</script>" in pops and "`\\${x}`" in pops  # RT/RW from the input, as text
+        assert "<script>alert(5)</script> `${alert(6)}` \\" in texts["title"]
+        assert SOURCE in texts["title"]
+        assert texts["imgs"] == 0  # no <img> planted by a name
+        assert page.dialogs == []
+        assert page.errors == []
+        # nothing fetched but the file and (aborted) basemap tiles
+        others = [u for u in page.requests if u != page.url]
+        assert all(any(h in u for h in TILE_HOSTS) for u in others), [u for u in others if not any(h in u for h in TILE_HOSTS)][:5]
+        assert not [u for u in others if u.split("?")[0].endswith((".js", ".css"))]
+    finally:
+        page.close()
+
+
+def test_map_without_assets_says_so_offline(browser, hostile_map, tmp_path):
+    _, m, _, _ = hostile_map
+    path = tmp_path / "cdn.html"
+    with pytest.warns(kantong.KantongWarning):
+        save_map(m, path, fetch=False, cache_dir=tmp_path / "empty")
+    page = _Page(browser, path)
+    try:
+        p = page.page
+        assert p.evaluate("typeof window.L") == "undefined"  # the CDN is unreachable
+        state = p.evaluate(
+            """() => ({
+              note: document.getElementById('kantong-offline-note').getBoundingClientRect().height > 0,
+              noteText: document.getElementById('kantong-offline-note').textContent,
+              title: document.getElementById('kantong-title').getBoundingClientRect().height > 0,
+              legend: document.getElementById('kantong-legend').getBoundingClientRect().height > 0,
+            })"""
+        )
+        assert state["note"] and state["title"] and state["legend"]
+        assert "kantong assets" in state["noteText"]
+        assert any("cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in u for u in page.requests)
+        assert page.dialogs == []
+    finally:
+        page.close()
