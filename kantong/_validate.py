@@ -34,3 +34,14 @@ def check_weights(weights: Mapping[str, float] | None, defaults: Mapping[str, fl
             )
         out[k] = value
     return out
+
+
+def check_method(method: str, alpha: float, methods: tuple[str, ...]) -> None:
+    """A pocket-detection method and significance level kantong can use, or OptionError."""
+    if method not in methods:
+        raise OptionError(
+            tr("--method '{m}' tidak dikenal", "unknown --method '{m}'", m=method),
+            hint=tr("pilih salah satu: {o}", "choose one of: {o}", o=", ".join(methods)),
+        )
+    if not 0.0 < alpha < 1.0:
+        raise OptionError(tr("--alpha harus di antara 0 dan 1", "--alpha must be between 0 and 1"))

@@ -121,15 +121,10 @@ def _step(text: str) -> Iterator[None]:
 
 
 def _check_method(method: str, alpha: float) -> None:
+    from kantong._validate import check_method
     from kantong.pockets import METHODS
 
-    if method not in METHODS:
-        raise OptionError(
-            tr("--method '{m}' tidak dikenal", "unknown --method '{m}'", m=method),
-            hint=tr("pilih salah satu: {o}", "choose one of: {o}", o=", ".join(METHODS)),
-        )
-    if not 0.0 < alpha < 1.0:
-        raise OptionError(tr("--alpha harus di antara 0 dan 1", "--alpha must be between 0 and 1"))
+    check_method(method, alpha, METHODS)
 
 
 def _named_option(name: str, parse: object, value: object) -> object:

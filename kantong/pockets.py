@@ -35,7 +35,7 @@ import pandas as pd
 
 from kantong._errors import OptionError
 from kantong._i18n import tr
-from kantong._validate import check_weights
+from kantong._validate import check_method, check_weights
 
 if TYPE_CHECKING:
     import folium
@@ -447,13 +447,7 @@ def detect_pockets(
     """
     from kantong.geocode import GeocodeResult
 
-    if method not in METHODS:
-        raise OptionError(
-            tr("--method '{m}' tidak dikenal", "unknown --method '{m}'", m=method),
-            hint=tr("pilih salah satu: {o}", "choose one of: {o}", o=", ".join(METHODS)),
-        )
-    if not 0.0 < alpha < 1.0:
-        raise OptionError(tr("--alpha harus di antara 0 dan 1", "--alpha must be between 0 and 1"))
+    check_method(method, alpha, METHODS)
     if replicates < 9:
         raise OptionError(tr("replikasi minimal 9", "at least 9 replicates"))
     if isinstance(households, GeocodeResult):
