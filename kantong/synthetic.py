@@ -1261,48 +1261,30 @@ def place_households(
         if not ok:
             warn_short.append("strip")
             break
-    for i in range(k_round):
-        ok = False
-        for attempt in range(300):
-            radius = rng_layout.uniform(150, 400)
-            cx, cy = anchor(anchor_w, jitter=True, attempt=attempt)
-            geom = shapely.Point(cx, cy).buffer(radius, quad_segs=32)
-            if not far_enough(geom):
-                continue
-            home = int(locate_xy(np.array([cx]), np.array([cy]))[0])
-            if home < 0:
-                continue
-            draw = disc_sampler(cx, cy, radius, rng_pos)
-            if not mostly_inside(geom, draw):
-                continue
-            placed_geoms.append(geom)
-            planted.append({"kind": "round", "geom": geom, "draw": draw, "n": int(size_round[i]), "home": home})
-            ok = True
-            break
-        if not ok:
-            warn_short.append("round")
-            break
-    for i in range(k_decoy):
-        ok = False
-        for attempt in range(300):
-            radius = 300.0 * math.sqrt(size_decoy[i] / 1_500.0)
-            cx, cy = anchor(anchor_w2, jitter=True, attempt=attempt)
-            geom = shapely.Point(cx, cy).buffer(radius, quad_segs=32)
-            if not far_enough(geom):
-                continue
-            home = int(locate_xy(np.array([cx]), np.array([cy]))[0])
-            if home < 0:
-                continue
-            draw = disc_sampler(cx, cy, radius, rng_pos)
-            if not mostly_inside(geom, draw):
-                continue
-            placed_geoms.append(geom)
-            planted.append({"kind": "decoy", "geom": geom, "draw": draw, "n": int(size_decoy[i]), "home": home})
-            ok = True
-            break
-        if not ok:
-            warn_short.append("decoy")
-            break
+    def place_discs(kind: str, sizes: np.ndarray, count: int, radius_of: Callable[[int], float], weights: Any) -> None:
+        """Planted discs (round pockets, decoys) away from each other, mostly inside."""
+        for i in range(count):
+            for attempt in range(300):
+                radius = radius_of(i)
+                cx, cy = anchor(weights, jitter=True, attempt=attempt)
+                geom = shapely.Point(cx, cy).buffer(radius, quad_segs=32)
+                if not far_enough(geom):
+                    continue
+                home = int(locate_xy(np.array([cx]), np.array([cy]))[0])
+                if home < 0:
+                    continue
+                draw = disc_sampler(cx, cy, radius, rng_pos)
+                if not mostly_inside(geom, draw):
+                    continue
+                placed_geoms.append(geom)
+                planted.append({"kind": kind, "geom": geom, "draw": draw, "n": int(sizes[i]), "home": home})
+                break
+            else:
+                warn_short.append(kind)
+                return
+
+    place_discs("round", size_round, k_round, lambda i: rng_layout.uniform(150, 400), anchor_w)
+    place_discs("decoy", size_decoy, k_decoy, lambda i: 300.0 * math.sqrt(size_decoy[i] / 1_500.0), anchor_w2)
     given = {"strip": n_strips, "round": n_round, "decoy": n_decoys}
     for kind in warn_short:
         if given[kind] is not None:
