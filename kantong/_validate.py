@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Mapping
 
-from kantong._errors import OptionError
+from kantong._errors import InputError, OptionError
 from kantong._i18n import tr
 
 
@@ -45,3 +46,17 @@ def check_method(method: str, alpha: float, methods: tuple[str, ...]) -> None:
         )
     if not 0.0 < alpha < 1.0:
         raise OptionError(tr("--alpha harus di antara 0 dan 1", "--alpha must be between 0 and 1"))
+
+
+def require_file(path: str | Path, *, missing: str, hint: str) -> Path:
+    """``path`` as a Path if it is an existing file, else InputError naming it.
+
+    ``missing`` and ``hint`` are the message (already in the user's language) and what
+    to do when the file is not there.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(missing, path=path, hint=hint)
+    if path.is_dir():
+        raise InputError(tr("ini folder, bukan berkas", "this is a folder, not a file"), path=path, hint=hint)
+    return path

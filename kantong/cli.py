@@ -8,7 +8,6 @@ exit status, never a traceback (set ``KANTONG_DEBUG=1`` to see one).
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 import warnings
@@ -22,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kantong._errors import InputError, KantongError, KantongWarning, OptionError
+from kantong._errors import KantongError, KantongWarning, OptionError
 from kantong._i18n import LANGUAGES, set_language, tr
 
 app = typer.Typer(

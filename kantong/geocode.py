@@ -8,7 +8,7 @@ Every input row comes out exactly once, in input order, with a ``geocode_status`
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -68,7 +68,6 @@ class GeocodeResult:
     boundaries: gpd.GeoDataFrame
     source: HouseholdFile
     tolerance: float = 100.0
-    messages: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.households)
@@ -255,7 +254,7 @@ def geocode(
         # ---- 4. snap points in gaps ----
         miss = np.flatnonzero(usable & ~hit)
         if len(miss):
-            snap_poly, dist_m = _nearest_within(x[miss], y[miss], bnd.geometry.values, tolerance)
+            snap_poly = _nearest_within(x[miss], y[miss], bnd.geometry.values, tolerance)
             got = snap_poly >= 0
             village[miss[got]] = snap_poly[got]
             kind[miss[got]] = 3
@@ -518,28 +517,26 @@ def _choose_polygon(
     return village
 
 
-def _nearest_within(x: np.ndarray, y: np.ndarray, polys: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+def _nearest_within(x: np.ndarray, y: np.ndarray, polys: np.ndarray, tolerance: float) -> np.ndarray:
     """Nearest polygon within ``tolerance`` metres (great-circle) of each point, else -1."""
     import shapely
 
     out = np.full(len(x), -1, dtype=np.int64)
-    dist = np.full(len(x), np.inf)
     if tolerance <= 0 or len(x) == 0:
-        return out, dist
+        return out
     max_lat = float(np.nanmax(np.abs(y))) if len(y) else 0.0
     deg = tolerance / (111_320.0 * np.cos(np.radians(min(max_lat + 0.1, 89.0)))) * 1.05
     pts = shapely.points(x, y)
     tree = shapely.STRtree(polys)
     (pi, qi), _ = tree.query_nearest(pts, max_distance=deg, return_distance=True, all_matches=False)
     if len(pi) == 0:
-        return out, dist
+        return out
     lines = shapely.shortest_line(pts[pi], polys[qi])
     coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
     metres = _haversine(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
     ok = metres <= tolerance
     out[pi[ok]] = qi[ok]
-    dist[pi[ok]] = metres[ok]
-    return out, dist
+    return out
 
 
 def _haversine(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
@@ -644,8 +641,6 @@ class _VillageMatcher:
         return keys == key
 
     def resolve(self, *, code: str, name: str, kecamatan: str, kabkota: str) -> tuple[int, str, str]:
-        from rapidfuzz import fuzz
-
         code_d = digits(code) if code else ""
         by_code = self.by_code.get(code_d) if code_d else None
         name_i, name_m, name_d = self._match_name(name, kecamatan, kabkota) if name else (-1, "", "")

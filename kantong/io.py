@@ -27,6 +27,7 @@ import pyarrow.csv as pacsv
 from kantong._errors import InputError, KantongWarning
 from kantong._i18n import tr
 from kantong._normalize import digits, dotted_kode, header_key, label_key, map_unique
+from kantong._validate import require_file
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -181,12 +182,6 @@ class HouseholdFile:
     def __len__(self) -> int:
         return len(self.raw)
 
-    @property
-    def desil_range(self) -> tuple[int, int] | None:
-        """Smallest and largest valid desil in the file (P3KE exports hold only 1–4)."""
-        d = self.data["desil"].dropna() if "desil" in self.data else pd.Series([], dtype="Int64")
-        return None if d.empty else (int(d.min()), int(d.max()))
-
 
 def read_households(
     path: str | Path,
@@ -231,15 +226,11 @@ def read_households(
     >>> row["household_id"], float(row["lat"]), int(row["desil"])
     ('A1', -2.21, 1)
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(
-            tr("berkas tidak ditemukan", "file not found"),
-            path=path,
-            hint=tr("periksa nama dan folder berkas", "check the file name and folder"),
-        )
-    if path.is_dir():
-        raise InputError(tr("ini folder, bukan berkas", "this is a folder, not a file"), path=path)
+    path = require_file(
+        path,
+        missing=tr("berkas tidak ditemukan", "file not found"),
+        hint=tr("periksa nama dan folder berkas", "check the file name and folder"),
+    )
     suffix = path.suffix.lower()
     sheet_used: str | None = None
     if suffix in (".xlsx", ".xlsm"):
@@ -859,17 +850,15 @@ def read_boundaries(
     if isinstance(source, gpd.GeoDataFrame):
         gdf = source.copy()
     else:
-        path = Path(source)
+        path = require_file(
+            source,
+            missing=tr("berkas batas wilayah tidak ditemukan", "boundary file not found"),
+            hint=tr(
+                "periksa jalur --boundaries (GeoJSON, GeoPackage, Shapefile, GeoParquet)",
+                "check the --boundaries path (GeoJSON, GeoPackage, Shapefile, GeoParquet)",
+            ),
+        )
         label = path.name
-        if not path.exists():
-            raise InputError(
-                tr("berkas batas wilayah tidak ditemukan", "boundary file not found"),
-                path=path,
-                hint=tr(
-                    "periksa jalur --boundaries (GeoJSON, GeoPackage, Shapefile, GeoParquet)",
-                    "check the --boundaries path (GeoJSON, GeoPackage, Shapefile, GeoParquet)",
-                ),
-            )
         try:
             if path.suffix.lower() in (".parquet", ".geoparquet", ".pq"):
                 gdf = gpd.read_parquet(path)

@@ -50,7 +50,7 @@ import pandas as pd
 from kantong._errors import InputError, KantongWarning, OptionError
 from kantong._i18n import language, tr
 from kantong._normalize import header_key, label_key
-from kantong._validate import check_weights
+from kantong._validate import check_weights, require_file
 from kantong.pockets import DIMENSIONS, PRIORITY_WEIGHTS, priority
 
 if TYPE_CHECKING:
@@ -317,14 +317,11 @@ def _empty_cost(name: str) -> dict[str, Any]:
 
 
 def _read_cost_file(path: Path) -> list[tuple[str, dict[str, object]]]:
-    if not path.exists():
-        raise InputError(
-            tr("berkas biaya satuan tidak ditemukan", "unit-cost file not found"),
-            path=path,
-            hint=tr("periksa nama dan folder berkas --costs", "check the name and folder of the --costs file"),
-        )
-    if path.is_dir():
-        raise InputError(tr("ini folder, bukan berkas biaya satuan", "this is a folder, not a unit-cost file"), path=path)
+    require_file(
+        path,
+        missing=tr("berkas biaya satuan tidak ditemukan", "unit-cost file not found"),
+        hint=tr("periksa nama dan folder berkas --costs", "check the name and folder of the --costs file"),
+    )
     suffix = path.suffix.lower()
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "cp1252", "latin-1"):
@@ -591,10 +588,12 @@ def read_recipients(source: str | Path | pd.DataFrame) -> pd.DataFrame:
         rows = np.arange(1, len(raw) + 1)
         name = "<recipients>"
     else:
-        path = Path(source)
+        path = require_file(
+            source,
+            missing=tr("berkas daftar penerima tidak ditemukan", "recipient list not found"),
+            hint=tr("periksa nama dan folder berkas", "check the file name and folder"),
+        )
         name = str(path)
-        if not path.exists():
-            raise InputError(tr("berkas daftar penerima tidak ditemukan", "recipient list not found"), path=path, hint=tr("periksa nama dan folder berkas", "check the file name and folder"))
         suffix = path.suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
             raw, _, _ = kio._read_xlsx(path, sheet=None)
@@ -1587,33 +1586,34 @@ def _result(
 CHECKS: tuple[str, ...] = ("duplicate_family", "recipient_not_in_register", "recipient_repeated", "exclusion", "inclusion")
 
 
-def _check_label(check: str) -> str:
+def _check_texts(check: str) -> tuple[str, str, str]:
+    """(label, sheet name, what to do) of an overlap check, in the user's language."""
     return {
-        "duplicate_family": tr("Keluarga tercatat lebih dari sekali (NIK / ID keluarga sama)", "Family listed more than once (same NIK / family id)"),
-        "recipient_not_in_register": tr("Penerima di daftar tambahan yang tidak ada di data keluarga", "Recipients on the extra list not in the register"),
-        "recipient_repeated": tr("Penerima tercatat dua kali di daftar tambahan (program sama)", "Recipients listed twice on the extra list (same programme)"),
-        "exclusion": tr("Keluarga miskin yang tidak menerima bantuan apa pun (exclusion error)", "Poor households receiving no aid (exclusion error)"),
-        "inclusion": tr("Keluarga desil ≥ {d} yang menerima bantuan (inclusion error)", "Households with desil ≥ {d} receiving aid (inclusion error)", d=INCLUSION_DESIL),
-    }[check]
-
-
-def _check_sheet(check: str) -> str:
-    return {
-        "duplicate_family": tr("Keluarga Ganda", "Duplicate Families"),
-        "recipient_not_in_register": tr("Penerima Tak Terdaftar", "Recipients Not Listed"),
-        "recipient_repeated": tr("Penerima Ganda", "Repeated Recipients"),
-        "exclusion": tr("Exclusion Error", "Exclusion Errors"),
-        "inclusion": tr("Inclusion Error", "Inclusion Errors"),
-    }[check]
-
-
-def _check_todo(check: str) -> str:
-    return {
-        "duplicate_family": tr("Verifikasi dan gabungkan di data sumber; dihitung sekali di semua angka.", "Verify and merge in the source data; counted once in every figure."),
-        "recipient_not_in_register": tr("Periksa kelayakan; daftarkan bila layak.", "Check eligibility; register them when eligible."),
-        "recipient_repeated": tr("Pastikan bantuan tidak dibayar dua kali.", "Make sure the aid is not paid twice."),
-        "exclusion": tr("Verifikasi lapangan; usulkan sebagai penerima.", "Verify on site; propose them as recipients."),
-        "inclusion": tr("Verifikasi kelayakan pada pemutakhiran data.", "Verify eligibility at the next data update."),
+        "duplicate_family": (
+            tr("Keluarga tercatat lebih dari sekali (NIK / ID keluarga sama)", "Family listed more than once (same NIK / family id)"),
+            tr("Keluarga Ganda", "Duplicate Families"),
+            tr("Verifikasi dan gabungkan di data sumber; dihitung sekali di semua angka.", "Verify and merge in the source data; counted once in every figure."),
+        ),
+        "recipient_not_in_register": (
+            tr("Penerima di daftar tambahan yang tidak ada di data keluarga", "Recipients on the extra list not in the register"),
+            tr("Penerima Tak Terdaftar", "Recipients Not Listed"),
+            tr("Periksa kelayakan; daftarkan bila layak.", "Check eligibility; register them when eligible."),
+        ),
+        "recipient_repeated": (
+            tr("Penerima tercatat dua kali di daftar tambahan (program sama)", "Recipients listed twice on the extra list (same programme)"),
+            tr("Penerima Ganda", "Repeated Recipients"),
+            tr("Pastikan bantuan tidak dibayar dua kali.", "Make sure the aid is not paid twice."),
+        ),
+        "exclusion": (
+            tr("Keluarga miskin yang tidak menerima bantuan apa pun (exclusion error)", "Poor households receiving no aid (exclusion error)"),
+            tr("Exclusion Error", "Exclusion Errors"),
+            tr("Verifikasi lapangan; usulkan sebagai penerima.", "Verify on site; propose them as recipients."),
+        ),
+        "inclusion": (
+            tr("Keluarga desil ≥ {d} yang menerima bantuan (inclusion error)", "Households with desil ≥ {d} receiving aid (inclusion error)", d=INCLUSION_DESIL),
+            tr("Inclusion Error", "Inclusion Errors"),
+            tr("Verifikasi kelayakan pada pemutakhiran data.", "Verify eligibility at the next data update."),
+        ),
     }[check]
 
 
@@ -2208,10 +2208,10 @@ def _overlap_sheet(ws: Any, ov: Overlaps) -> None:
     for _, r in ov.summary.iterrows():
         rows.append(
             {
-                tr("Pemeriksaan", "Check"): _check_label(r["check"]),
+                tr("Pemeriksaan", "Check"): _check_texts(r["check"])[0],
                 tr("Keluarga", "Families"): int(r["families"]) if r["checked"] else None,
                 tr("Baris", "Rows"): int(r["rows"]) if r["checked"] else None,
-                tr("Keterangan", "Note"): _check_todo(r["check"]) if r["checked"] else _not_checked(r["check"]),
+                tr("Keterangan", "Note"): _check_texts(r["check"])[2] if r["checked"] else _not_checked(r["check"]),
             }
         )
     table = pd.DataFrame(rows)
@@ -2545,7 +2545,7 @@ def write_overlaps_xlsx(path: str | Path, overlaps: Overlaps, *, lang: str | Non
             frame = overlaps.families.get(check)
             if frame is None:
                 continue
-            sheet = wb.create_sheet(_check_sheet(check))
+            sheet = wb.create_sheet(_check_texts(check)[1])
             cols = [c for c in ("family", "row", "match", "household_id", "nik", "head_name", "address", "kelurahan", "kecamatan", "rt", "rw", "kode", "desil", "pocket_id", "programmes", "programme") if c in frame.columns]
             table = pd.DataFrame({headers[c]: frame[c].to_numpy() for c in cols})
             text = {headers[c]: _FMT_TEXT for c in ("household_id", "nik", "rt", "rw", "kode") if c in cols}

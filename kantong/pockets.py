@@ -302,10 +302,8 @@ class PocketResult:
         Household points are never drawn. Keyword arguments go to
         :meth:`geopandas.GeoDataFrame.explore` of the pockets layer.
         """
-        try:
-            import folium  # noqa: F401
-        except ImportError as err:  # pragma: no cover - folium is optional
-            raise ImportError("explore() needs folium: pip install folium") from err
+        import folium
+
         kwargs.setdefault("color", "#d7301f")
         kwargs.setdefault("tooltip", ["pocket_id", "rank", "n_households", "n_poor", "rate", "relative_risk", "p_value"])
         if len(self.cells):
@@ -315,8 +313,6 @@ class PocketResult:
             return m
         if len(self.pockets):
             return self.pockets.explore(**kwargs)
-        import folium
-
         return folium.Map()
 
     def summary(self) -> str:
@@ -532,7 +528,7 @@ def detect_pockets(
     if local_radius is not None and level == "cell":
         found = _local_contrast(grid, found, min_rr=min_relative_risk, radius=local_radius)
 
-    result = _assemble(hh, grid, found, base=base, positioned=positioned, is_poor=is_poor, ranked=ranked, level=level, boundaries=boundaries)
+    result = _assemble(hh, grid, found, positioned=positioned, level=level, boundaries=boundaries)
     pockets, labels, cells = result
     message = fallback_note
     if len(pockets) == 0:
@@ -1078,15 +1074,11 @@ def _assemble(
     grid: _Grid,
     found: list[tuple[np.ndarray, float, float]],
     *,
-    base: np.ndarray,
     positioned: np.ndarray,
-    is_poor: np.ndarray,
-    ranked: np.ndarray,
     level: str,
     boundaries: gpd.GeoDataFrame | None,
 ) -> tuple[gpd.GeoDataFrame, pd.Series, gpd.GeoDataFrame]:
     import geopandas as gpd
-    import shapely
 
     m = len(grid.n)
     unit_pocket = np.full(m, -1, dtype=np.int64)

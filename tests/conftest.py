@@ -8,6 +8,7 @@ must be there, so those tests fail instead.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,43 @@ def _default_language():
     kantong.set_language("id")
     yield
     kantong.set_language("id")
+
+
+#: user-supplied strings that must reach a map only as inert text
+HOSTILE = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(2)>',
+    "`${alert(3)}`",
+    "back\\slash\\",
+    "new\nline",
+    "O'Brien </script><script>alert(4)</script>",
+)
+
+#: headless Chromium as root on a machine with no network but the package registries
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def hostile_city(city):
+    """Geocoded households and pockets of ``city`` with hostile kelurahan names and RT/RW."""
+    from kantong.pockets import detect_pockets
+
+    bnd = city.boundaries.copy()
+    bnd["kelurahan"] = [f"{HOSTILE[i % len(HOSTILE)]} {i}" for i in range(len(bnd))]
+    hh = city.households.copy()
+    hh["RT"] = [HOSTILE[i % len(HOSTILE)] for i in range(len(hh))]
+    hh["RW"] = "`\\${x}`"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kantong.KantongWarning)  # the names no longer match
+        res = kantong.geocode_households(hh, bnd)
+    pk = detect_pockets(res, seed=0, replicates=99)
+    assert len(pk.pockets) > 0
+    return res, pk

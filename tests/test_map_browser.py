@@ -18,32 +18,14 @@ import pytest
 
 import kantong
 from kantong.assets import PACKAGES, assets_available, assets_dir
-from kantong.geocode import geocode
 from kantong.maps import make_map, save_map
-from kantong.pockets import detect_pockets
 from kantong.synthetic import make_city
+
+from conftest import CHROMIUM_ARGS, HOSTILE, hostile_city
 
 ON_CI = os.environ.get("CI") == "true"
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-HOSTILE = (
-    "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(2)>',
-    "`${alert(3)}`",
-    "back\\slash\\",
-    "new\nline",
-    "O'Brien </script><script>alert(4)</script>",
-)
 TITLE = "<script>alert(5)</script> `${alert(6)}` \\"
 SOURCE = '"><img src=y onerror=alert(7)>'
 
@@ -93,17 +75,8 @@ def cached_assets() -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_map(tmp_path_factory, cached_assets):
-    city = make_city(seed=5, n_households=4_000)
-    bnd = city.boundaries.copy()
-    bnd["kelurahan"] = [f"{HOSTILE[i % len(HOSTILE)]} {i}" for i in range(len(bnd))]
-    hh = city.households.copy()
-    hh["RT"] = [HOSTILE[i % len(HOSTILE)] for i in range(len(hh))]
-    hh["RW"] = "`\\${x}`"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", kantong.KantongWarning)
-        res = geocode(hh, bnd)
-    pk = detect_pockets(res, seed=0, replicates=99)
-    assert len(pk.pockets) > 0
+    res, pk = hostile_city(make_city(seed=5, n_households=4_000))
+    bnd = res.boundaries
     m = make_map(res, pk, title=TITLE, source=SOURCE, data_date="2024\n`")
     path = tmp_path_factory.mktemp("map") / "map.html"
     with warnings.catch_warnings():

@@ -38,14 +38,8 @@ from kantong.maps import (
 from kantong.pockets import detect_pockets, village_summary
 from kantong.synthetic import make_city
 
-HOSTILE = (
-    "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(2)>',
-    "`${alert(3)}`",
-    "back\\slash\\",
-    "new\nline",
-    "O'Brien </script><script>alert(4)</script>",
-)
+from conftest import HOSTILE, hostile_city
+
 
 
 # --------------------------------------------------------------------------------------
@@ -71,17 +65,7 @@ def pockets(result):
 @pytest.fixture(scope="module")
 def hostile(city):
     """The same city with hostile kelurahan names and RT/RW values."""
-    bnd = city.boundaries.copy()
-    bnd["kelurahan"] = [f"{HOSTILE[i % len(HOSTILE)]} {i}" for i in range(len(bnd))]
-    hh = city.households.copy()
-    hh["RT"] = [HOSTILE[i % len(HOSTILE)] for i in range(len(hh))]
-    hh["RW"] = "`\\${x}`"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", kantong.KantongWarning)  # names no longer match
-        res = geocode(hh, bnd)
-    pk = detect_pockets(res, seed=0, replicates=99)
-    assert len(pk.pockets) > 0
-    return res, pk
+    return hostile_city(city)
 
 
 @pytest.fixture()
