@@ -48,3 +48,21 @@ class OptionError(KantongError, ValueError):
 
 class KantongWarning(UserWarning):
     """Something in the input was repaired or guessed; the message says how to fix it."""
+
+
+class RepairWarning(KantongWarning):
+    """Something in the input was repaired, guessed or set aside (invalid polygons, swapped
+    coordinates, unparseable values); the message counts the cases and says how to fix them."""
+
+
+class DataWarning(KantongWarning):
+    """The input looks wrong for the analysis (most points outside their listed village, a
+    column missing so a figure is unknown); the results may mislead until it is fixed."""
+
+
+class PrivacyWarning(KantongWarning):
+    """Personal data (NIK, names, addresses, exact household points) is being written or shown."""
+
+
+class OfflineWarning(KantongWarning):
+    """A map cannot be made fully offline (its scripts are not cached) and links a CDN instead."""

@@ -715,51 +715,10 @@ class _VillageMatcher:
 
 
 def _duplicates(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """``duplicate_of`` (id of the first occurrence) and a duplicate mask.
+    """``duplicate_of`` (id of the first occurrence) and a duplicate mask (see kantong._family)."""
+    from kantong._family import duplicate_of
 
-    Rows sharing a NIK (16 digits) or a household id are one family; the first
-    occurrence in input order is the original, transitively.
-    """
-    n = len(data)
-    first = np.arange(n)
-    keys: list[np.ndarray] = []
-    if "nik" in data:
-        nik = data["nik"].astype(str)
-        valid = nik.str.fullmatch(r"\d{16}") & (nik != "0" * 16)
-        keys.append(np.where(valid.to_numpy(dtype=bool, na_value=False), "n" + nik.to_numpy(dtype=object), None))
-    if "household_id" in data:
-        hid = data["household_id"].astype(str).str.strip()
-        valid = (hid != "") & (hid != "-") & (hid != "0")
-        keys.append(np.where(valid.to_numpy(dtype=bool, na_value=False), "i" + hid.to_numpy(dtype=object), None))
-    if not keys:
-        return np.full(n, "", dtype=object), np.zeros(n, dtype=bool)
-    for _ in range(10):  # propagate through chains: a~b by NIK, b~c by id
-        changed = False
-        for key in keys:
-            s = pd.Series(first, dtype="int64")
-            grp = pd.Series(key, dtype=object)
-            mask = grp.notna().to_numpy()
-            if not mask.any():
-                continue
-            mins = s[mask].groupby(grp[mask].to_numpy(), sort=False).transform("min").to_numpy()
-            new = first.copy()
-            new[mask] = np.minimum(first[mask], mins)
-            new = new[new]  # follow to the root
-            if not np.array_equal(new, first):
-                first, changed = new, True
-        if not changed:
-            break
-    is_dup = first != np.arange(n)
-    if "household_id" in data:
-        ids = data["household_id"].astype(str).to_numpy(dtype=object)
-    else:
-        ids = np.array([""] * n, dtype=object)
-    label = ids[first]
-    empty = label == ""
-    if empty.any():
-        label = label.copy()
-        label[empty] = np.array([f"row {r + 1}" for r in first[empty]], dtype=object)
-    return np.where(is_dup, label, ""), is_dup
+    return duplicate_of(data)
 
 
 def _desil_status(hf: HouseholdFile) -> np.ndarray:

@@ -48,71 +48,14 @@ __all__ = [
 # Column vocabulary (HOUSEHOLDS.md)
 # --------------------------------------------------------------------------------------
 
-#: canonical column -> accepted headers after :func:`kantong._normalize.header_key`,
-#: in order of preference.
-HOUSEHOLD_ALIASES: dict[str, tuple[str, ...]] = {
-    "household_id": ("idkeluargap3ke", "idkeluarga", "idrumahtangga", "id", "nokk", "nokartukeluarga"),
-    "nik": ("nik", "nikkepalakeluarga", "nikkk", "nikkrt"),
-    "head_name": ("namakepalakeluarga", "nama", "kepalakeluarga", "namakk", "namakrt"),
-    "address": ("alamat", "alamatlengkap"),
-    "rt": ("rt",),
-    "rw": ("rw",),
-    "kelurahan": ("kelurahan", "desa", "desakelurahan", "namadesa", "namakelurahan", "kelurahandesa"),
-    "kecamatan": ("kecamatan", "namakecamatan"),
-    "kabkota": ("kabupatenkota", "kabkota", "kabupaten", "kota"),
-    "kode_wilayah": ("kodewilayah", "kodedesa", "kodekemendagri", "kodekelurahan"),
-    "lat": ("latitude", "lat", "lintang", "koordinaty"),
-    "lon": ("longitude", "lon", "lng", "long", "bujur", "koordinatx"),
-    "desil": ("desil", "desilkesejahteraan", "peringkatkesejahteraan", "desilnasional"),
-    "members": ("jumlahanggotakeluarga", "jumlahart", "jmlart", "jumlahanggota"),
-}
-
-#: dimension -> (accepted headers, labels meaning "deprived")
-DEPRIVATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "floor": (("jenislantai", "lantai"), ("tanah", "bambu", "kayu/papan kualitas rendah")),
-    "wall": (
-        ("jenisdinding", "dinding"),
-        ("bambu", "anyaman bambu", "kayu/papan kualitas rendah", "lainnya"),
-    ),
-    "roof": (("jenisatap", "atap"), ("ijuk/rumbia", "lainnya")),
-    "water": (
-        ("sumberairminum", "airminum"),
-        ("sumur tak terlindung", "mata air tak terlindung", "air sungai/danau/waduk", "air hujan", "lainnya"),
-    ),
-    "sanitation": (
-        ("fasilitasbab", "fasilitasbuangairbesar", "jamban"),
-        ("tidak ada", "bersama/komunal tanpa septic", "jamban umum"),
-    ),
-    "electricity": (("sumberpenerangan", "penerangan"), ("listrik non-pln", "bukan listrik")),
-    "cooking": (("bahanbakarmemasak", "bahanbakar"), ("kayu bakar", "arang", "minyak tanah")),
-    "education": (
-        ("pendidikankk", "pendidikanterakhirkk", "ijazahtertinggi"),
-        ("tidak/belum sekolah", "tidak tamat sd"),
-    ),
-}
-
-#: programme -> accepted headers; canonical column ``recv_<programme>``
-PROGRAMS: dict[str, tuple[str, ...]] = {
-    "pkh": ("penerimapkh",),
-    "bpnt": ("penerimabpnt",),
-    "blt": ("penerimablt",),
-    "pbijk": ("penerimapbijk",),
-}
-
-#: Columns kantong appends to a geocoded household table, in this order. A re-run on
-#: kantong's own output replaces them instead of adding them twice.
-KANTONG_COLUMNS: tuple[str, ...] = (
-    "kode",
-    "geocode_status",
-    "geocode_note",
-    "lon",
-    "lat",
-    "duplicate_of",
-    "pocket_id",
+from kantong._vocab import (  # noqa: E402  (re-exported: kantong.io.DEPRIVATIONS, ...)
+    DEPRIVATIONS,
+    HOUSEHOLD_ALIASES,
+    KANTONG_COLUMNS,
+    PERSONAL_CANONICAL,
+    PROGRAMS,
 )
 
-#: raw headers that hold personal data (NIK, names, addresses, family card numbers)
-PERSONAL_CANONICAL = ("nik", "head_name", "address")
 _PERSONAL_EXTRA_HEADERS = ("nokk", "nokartukeluarga")
 _PERSON_LEVEL_HEADERS = ("idart", "nikart", "idanggota", "nikanggota")
 

@@ -177,17 +177,9 @@ def _fmt_p(p: float) -> str:
 
 
 def _deprivation_label(dim: str) -> str:
-    labels = {
-        "floor": tr("lantai tanah/bambu", "earth or bamboo floor"),
-        "wall": tr("dinding bambu/kayu rendah", "bamboo or poor wooden walls"),
-        "roof": tr("atap ijuk/rumbia", "thatched roof"),
-        "water": tr("air minum tak layak", "unsafe drinking water"),
-        "sanitation": tr("tanpa jamban layak", "no proper toilet"),
-        "electricity": tr("tanpa listrik PLN", "no grid electricity"),
-        "cooking": tr("memasak dengan kayu/arang/minyak tanah", "cooking with wood, charcoal or kerosene"),
-        "education": tr("KK tidak tamat SD", "head without primary school"),
-    }
-    return labels.get(dim, dim)
+    from kantong._vocab import dimension_label
+
+    return dimension_label(dim, long=True)
 
 
 # --------------------------------------------------------------------------------------

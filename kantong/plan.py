@@ -51,7 +51,8 @@ from kantong._errors import InputError, KantongWarning, OptionError
 from kantong._i18n import language, tr
 from kantong._normalize import header_key, label_key
 from kantong._validate import check_weights, require_file
-from kantong.pockets import DIMENSIONS, PRIORITY_WEIGHTS, priority
+from kantong._vocab import DIMENSIONS
+from kantong.pockets import PRIORITY_WEIGHTS, priority
 
 if TYPE_CHECKING:
     from kantong.geocode import GeocodeResult
@@ -84,23 +85,7 @@ __all__ = [
 # vocabulary
 # --------------------------------------------------------------------------------------
 
-#: the six interventions, in the order every table lists them
-INTERVENTIONS: tuple[str, ...] = ("housing", "water", "sanitation", "electricity", "cooking", "education")
-
-#: dimensions each intervention removes; one housing unit (BSPS renovation) fixes
-#: whichever of floor, wall and roof the household lacks
-INTERVENTION_DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "housing": ("floor", "wall", "roof"),
-    "water": ("water",),
-    "sanitation": ("sanitation",),
-    "electricity": ("electricity",),
-    "cooking": ("cooking",),
-    "education": ("education",),
-}
-
-#: social-assistance programmes with a receipt flag (``recv_<programme>``)
-PROGRAMMES: tuple[str, ...] = ("pkh", "bpnt", "blt", "pbijk")
-
+from kantong._vocab import INTERVENTION_DIMENSIONS, INTERVENTIONS, PROGRAMMES, intervention_label  # noqa: E402
 
 #: households with at least this desil that receive aid are inclusion-error cases
 INCLUSION_DESIL = 6
@@ -131,37 +116,10 @@ _COST_COLUMNS: dict[str, tuple[str, ...]] = {
 _PROGRAMME_HEADERS = ("program", "programme", "programbantuan", "jenisbantuan", "bantuan", "namaprogram")
 
 
-def intervention_label(name: str) -> str:
-    """The planner's name of an intervention in the current language.
-
-    Examples
-    --------
-    >>> intervention_label("housing")
-    'Rumah (BSPS)'
-    """
-    labels = {
-        "housing": tr("Rumah (BSPS)", "Housing (BSPS)"),
-        "water": tr("Air minum", "Drinking water"),
-        "sanitation": tr("Sanitasi (jamban)", "Sanitation (toilet)"),
-        "electricity": tr("Listrik", "Electricity"),
-        "cooking": tr("Bahan bakar memasak", "Clean cooking"),
-        "education": tr("Pendidikan", "Education"),
-    }
-    return labels.get(name, name)
-
-
 def _dimension_label(name: str) -> str:
-    labels = {
-        "floor": tr("lantai", "floor"),
-        "wall": tr("dinding", "wall"),
-        "roof": tr("atap", "roof"),
-        "water": tr("air minum", "drinking water"),
-        "sanitation": tr("sanitasi", "sanitation"),
-        "electricity": tr("listrik", "electricity"),
-        "cooking": tr("bahan bakar memasak", "cooking fuel"),
-        "education": tr("pendidikan", "education"),
-    }
-    return labels.get(name.strip(), name)
+    from kantong._vocab import dimension_label
+
+    return dimension_label(name)
 
 
 def _rp(value: float | int) -> str:
@@ -638,14 +596,7 @@ def read_recipients(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _valid_nik(values: pd.Series) -> np.ndarray:
-    s = values.fillna("").astype(str)
-    return (s.str.fullmatch(r"\d{16}") & (s != "0" * 16)).to_numpy(dtype=bool)
-
-
-def _valid_id(values: pd.Series) -> np.ndarray:
-    s = values.fillna("").astype(str).str.strip()
-    return ((s != "") & (s != "-") & (s != "0")).to_numpy(dtype=bool)
+from kantong._family import family_roots as _family_roots, valid_id as _valid_id, valid_nik as _valid_nik  # noqa: E402
 
 
 def _listed(hh: pd.DataFrame, recipients: pd.DataFrame | None) -> np.ndarray:
@@ -1643,34 +1594,6 @@ class Overlaps:
     def count(self, check: str) -> int:
         """Families concerned by one check."""
         return int(self.summary.set_index("check").loc[check, "families"])
-
-
-def _family_roots(hh: pd.DataFrame) -> np.ndarray:
-    """Row of the first occurrence of each row's family (same NIK or same id, transitively)."""
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
-
-    n = len(hh)
-    src, dst = [], []
-    offset = n
-    for col, valid in (("nik", _valid_nik), ("household_id", _valid_id)):
-        if col not in hh:
-            continue
-        vals = hh[col].fillna("").astype(str).str.strip()
-        ok = valid(hh[col])
-        codes, uniq = pd.factorize(vals.where(ok, None))
-        rows = np.flatnonzero(codes >= 0)
-        src.append(rows)
-        dst.append(codes[rows] + offset)
-        offset += len(uniq)
-    if not src:
-        return np.arange(n)
-    s, d = np.concatenate(src), np.concatenate(dst)
-    g = sp.coo_matrix((np.ones(len(s)), (s, d)), shape=(offset, offset))
-    _, comp = connected_components(g, directed=False)
-    comp = comp[:n]
-    first = pd.Series(np.arange(n)).groupby(comp).transform("min").to_numpy()
-    return first
 
 
 def overlaps(

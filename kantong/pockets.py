@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 #: the default poverty definition: the poorest national decile (P3KE practice)
-DEFAULT_POOR = "desil <= 1"
+from kantong._vocab import DEFAULT_POOR  # noqa: E402
 
 
 def poor_mask(households: pd.DataFrame, expr: str = DEFAULT_POOR) -> pd.Series:
@@ -212,7 +212,7 @@ def village_summary(
 #: detection methods; the first is the default (best on benchmarks/bench_pockets.py)
 METHODS: tuple[str, ...] = ("scan", "gistar", "dbscan")
 #: deprivation dimensions (HOUSEHOLDS.md), canonical columns ``dep_<dimension>``
-DIMENSIONS: tuple[str, ...] = ("floor", "wall", "roof", "water", "sanitation", "electricity", "cooking", "education")
+from kantong._vocab import DIMENSIONS  # noqa: E402
 
 #: grown windows start from this many strongest circle centres, and stop after this many
 #: additions without a better window (see kantong._scan)
