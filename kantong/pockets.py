@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_POOR",
+    "describe_priority",
+    "priority_criteria",
     "METHODS",
     "DIMENSIONS",
     "PRIORITY_WEIGHTS",
@@ -1049,6 +1051,75 @@ def priority(pockets: PocketResult | pd.DataFrame, *, weights: Mapping[str, floa
     rank = np.empty(n, dtype=np.int64)
     rank[np.asarray(order)] = np.arange(1, n + 1)
     return pd.Series(rank, index=frame.index, name="rank")
+
+
+def describe_priority(weights: Mapping[str, float] | None = None) -> str:
+    """The priority rule in plain words, generated from the weights :func:`priority` uses.
+
+    One description for every place a planner reads it: the notes sheet of pockets.xlsx,
+    the map caption, the printed figure and the README.
+
+    Examples
+    --------
+    >>> from kantong._i18n import language
+    >>> with language("en"):
+    ...     print(describe_priority())  # doctest: +NORMALIZE_WHITESPACE
+    Rank 1 = act first. Each pocket gets a score: the weighted mean of its percentile among
+    the pockets on poverty rate (weight 1), number of poor households (weight 1) and
+    severity, the mean share of households lacking each basic service (weight 1).
+    Highest score first; ties go to more excess poor households, then the smaller p-value.
+    """
+    from kantong._i18n import fmt_num
+
+    w = check_weights(weights, PRIORITY_WEIGHTS, what="priority")
+
+    def g(v: float) -> str:
+        return fmt_num(v, 0) if float(v).is_integer() else fmt_num(v, 2)
+
+    return tr(
+        "Peringkat 1 = ditangani lebih dulu. Tiap kantong diberi skor: rata-rata tertimbang dari "
+        "persentilnya di antara kantong menurut persentase keluarga miskin (bobot {r}), jumlah "
+        "keluarga miskin (bobot {s}) dan keparahan, yaitu rata-rata porsi keluarga yang kekurangan "
+        "tiap layanan dasar (bobot {v}). Skor tertinggi lebih dulu; bila sama, kelebihan keluarga "
+        "miskin yang lebih besar, lalu nilai p yang lebih kecil.",
+        "Rank 1 = act first. Each pocket gets a score: the weighted mean of its percentile among "
+        "the pockets on poverty rate (weight {r}), number of poor households (weight {s}) and "
+        "severity, the mean share of households lacking each basic service (weight {v}). "
+        "Highest score first; ties go to more excess poor households, then the smaller p-value.",
+        r=g(w["rate"]),
+        s=g(w["size"]),
+        v=g(w["severity"]),
+    )
+
+
+def priority_criteria(pockets: PocketResult | pd.DataFrame, *, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """The criteria behind each pocket's rank, index-aligned with the pockets frame.
+
+    Columns ``pct_rate``, ``pct_size``, ``pct_severity`` (percentile among the pockets,
+    0-1), ``severity`` (mean deprivation share), ``score`` (their weighted mean) and
+    ``rank`` (:func:`priority`).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"pocket_id": ["K01", "K02"], "rate": [0.3, 0.6], "n_poor": [40, 20],
+    ...                   "dep_water": [0.2, 0.5]})
+    >>> priority_criteria(p)[["pct_rate", "score", "rank"]].round(3).values.tolist()
+    [[0.5, 0.667, 2.0], [1.0, 0.833, 1.0]]
+    """
+    frame = pockets.pockets if hasattr(pockets, "pockets") else pockets
+    w = check_weights(weights, PRIORITY_WEIGHTS, what="priority")
+    crit = _criteria(frame)
+    out = pd.DataFrame(index=frame.index)
+    score = np.zeros(len(frame))
+    for k in ("rate", "size", "severity"):
+        pct = pd.Series(crit[k]).rank(method="average", pct=True).fillna(0.0).to_numpy()
+        out[f"pct_{k}"] = pct
+        score += w[k] * pct
+    total = sum(w.values())
+    out["severity"] = crit["severity"]
+    out["score"] = score / total if total > 0 else np.nan
+    out["rank"] = priority(frame, weights=weights).to_numpy() if len(frame) else pd.Series([], dtype="int64")
+    return out
 
 
 def _criteria(frame: pd.DataFrame) -> dict[str, np.ndarray]:
