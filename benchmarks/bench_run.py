@@ -84,6 +84,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ref", default=REF_COMMIT, help="a commit of this repository, or the path of another checkout")
     ap.add_argument("--no-ref", action="store_true", help="run this tree only")
+    ap.add_argument("--repeat", type=int, default=2, help="runs per tree; the fastest counts (the first compiles numba kernels)")
     opts = ap.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -96,12 +97,13 @@ def main() -> int:
         hh, bnd = paths["households"], paths["kelurahan"]
         print(f"input: {opts.households:,} households (seed {opts.seed}), {len(city.boundaries)} kelurahan")
         rows = []
-        new = _run(ROOT, hh, bnd, tmpd / "new", opts.seed)
-        rows.append(("this tree", *new))
+        trees = [("this tree", ROOT, tmpd / "new")]
         if not opts.no_ref:
             ref_src = Path(opts.ref) if Path(opts.ref).is_dir() else _worktree(opts.ref, tmpd / "ref-src")
-            ref = _run(ref_src, hh, bnd, tmpd / "ref", opts.seed)
-            rows.append((f"reference ({opts.ref})", *ref))
+            trees.append((f"reference ({opts.ref})", ref_src, tmpd / "ref"))
+        for name, src, out in trees:
+            runs = [_run(src, hh, bnd, out, opts.seed) for _ in range(max(opts.repeat, 1))]
+            rows.append((name, min(r[0] for r in runs), max(r[1] for r in runs)))
         print(f"{'':28s} {'wall s':>8s} {'peak MB':>8s}")
         for name, wall, rss in rows:
             print(f"{name:28s} {wall:8.1f} {rss:8.0f}")

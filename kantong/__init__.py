@@ -2,7 +2,9 @@
 
 The pipeline, one module per stage: :mod:`kantong.io` (read), :mod:`kantong.geocode`
 (place households in villages), :mod:`kantong.pockets` (poverty definition, village
-figures, pockets), :mod:`kantong.synthetic` (the demo city) and :mod:`kantong.cli`.
+figures, pockets), :mod:`kantong.plan` (needs, costs, budget, overlaps, pockets.xlsx),
+:mod:`kantong.maps` (meeting map and A4 figure), :mod:`kantong.pipeline` (all of it:
+:func:`kantong.run`), :mod:`kantong.synthetic` (the demo city) and :mod:`kantong.cli`.
 
 Examples
 --------
@@ -14,13 +16,23 @@ Examples
 True
 """
 
-from kantong._errors import InputError, KantongError, KantongWarning, OptionError
+from kantong._errors import (
+    DataWarning,
+    InputError,
+    KantongError,
+    KantongWarning,
+    OfflineWarning,
+    OptionError,
+    PrivacyWarning,
+    RepairWarning,
+)
 from kantong._i18n import get_language, set_language
 from kantong.geocode import STATUSES, GeocodeResult
 from kantong.geocode import geocode as geocode_households
 from kantong.io import HouseholdFile, canonicalize, read_boundaries, read_households, write_table
 from kantong.maps import make_figure, make_map, save_figure, save_map
 from kantong.pockets import DEFAULT_POOR, PocketResult, detect_pockets, poor_mask, village_summary
+from kantong.pipeline import DetectOptions, OutputOptions, PlanOptions, ReadOptions, RunOptions, RunResult, run
 
 __version__ = "0.1.0"
 
@@ -41,6 +53,17 @@ __all__ = [
     "read_boundaries",
     "read_households",
     "village_summary",
+    "run",
+    "RunOptions",
+    "RunResult",
+    "ReadOptions",
+    "DetectOptions",
+    "PlanOptions",
+    "OutputOptions",
+    "DataWarning",
+    "OfflineWarning",
+    "PrivacyWarning",
+    "RepairWarning",
     "write_table",
     "InputError",
     "KantongError",

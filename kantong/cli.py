@@ -1,8 +1,10 @@
-"""The ``kantong`` command line: ``demo``, ``run``, ``geocode``.
+"""The ``kantong`` command line: ``run``, ``demo``, ``geocode``, ``pockets``, ``assets``.
 
-Messages are in Bahasa Indonesia by default (``--lang en`` for English). Bad input ends
-with a short message naming the file, row or column and what to do, and a non-zero
-exit status, never a traceback (set ``KANTONG_DEBUG=1`` to see one).
+Typer only: each command parses its options, calls :mod:`kantong.pipeline` and prints.
+Messages and ``--help`` are in Bahasa Indonesia by default (``--lang en`` or
+``KANTONG_LANG=en`` for English). Bad input ends with a short message naming the file,
+row or column and what to do, and exit status 2, never a traceback (set
+``KANTONG_DEBUG=1`` to see one).
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ import sys
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -22,34 +23,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from kantong._errors import KantongError, KantongWarning, OptionError
-from kantong._i18n import LANGUAGES, set_language, tr
+from kantong._i18n import LANGUAGES, fmt_int, fmt_num, fmt_rp, set_language, tr
 
-app = typer.Typer(
-    name="kantong",
-    help="Find poverty pockets (kantong kemiskinan) in household registers.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 console = Console(stderr=True, highlight=False)
 
 EXIT_INPUT = 2
 EXIT_UNEXPECTED = 1
-
-
-@dataclass
-class PlanOptions:
-    """What ``kantong run`` needs beyond pockets: planning inputs and captions."""
-
-    budget: Optional[int] = None
-    costs: object = None  # unit-cost table (DataFrame) from kantong.plan.load_costs
-    recipients: object = None  # extra recipient list (DataFrame) or None
-    data_date: Optional[str] = None
-    source: Optional[str] = None
-    title: Optional[str] = None
-    include_personal: bool = False
-    pdf: bool = False
-    fetch_assets: bool = True  # fetch the map's scripts from the npm registry if not cached
 
 
 # --------------------------------------------------------------------------------------
@@ -64,7 +43,6 @@ def _lang(value: str) -> str:
     return value
 
 
-LangOpt = typer.Option("id", "--lang", help="Language of messages and outputs: id | en.", callback=_lang)
 
 
 @contextmanager
@@ -126,26 +104,18 @@ def _check_method(method: str, alpha: float) -> None:
     check_method(method, alpha, METHODS)
 
 
+def _progress() -> Any:
+    from kantong.pipeline import Progress
+
+    return Progress(step=_step, say=lambda text: console.print(escape(text)))
+
+
 def _named_option(name: str, parse: object, value: object) -> object:
     """Parse an option's value; its errors name the option."""
     try:
         return parse(value)  # type: ignore[operator]
     except OptionError as err:
         raise OptionError(f"{name}: {err.message}", hint=err.hint) from None
-
-
-def _check_poor(data: object, poor: str) -> None:
-    """Fail on a bad ``--poor`` before the long steps, with kantong's columns present."""
-    import numpy as np
-
-    from kantong.pockets import poor_mask
-
-    probe = data.head(50).copy()  # type: ignore[attr-defined]
-    for col, value in (("kode", ""), ("geocode_status", ""), ("lon", np.nan), ("lat", np.nan), ("village", -1)):
-        if col not in probe:
-            probe[col] = value
-    probe["is_duplicate"] = False
-    poor_mask(probe, poor)
 
 
 def _print_summary(result: object) -> None:
@@ -159,10 +129,10 @@ def _print_summary(result: object) -> None:
     for status, row in summary.iterrows():
         table.add_row(
             str(status),
-            f"{int(row['rows']):,}",
-            f"{100 * row['share']:.1f}",
-            f"{int(row['duplicates']):,}",
-            f"{int(row['desil_unusable']):,}",
+            fmt_int(row["rows"]),
+            fmt_num(100 * row["share"], 1),
+            fmt_int(row["duplicates"]),
+            fmt_int(row["desil_unusable"]),
         )
     console.print(table)
 
@@ -172,397 +142,291 @@ def _outputs_line(paths: list[Path]) -> None:
         console.print(f"  [cyan]{escape(str(p))}[/]")
 
 
+
+
 # --------------------------------------------------------------------------------------
-# the pipeline
+# the commands (built per language, so that --help speaks the user's language)
 # --------------------------------------------------------------------------------------
 
 
-def _load(
-    households: Path,
-    boundaries: Path,
-    *,
-    sheet: Optional[str],
-    code_col: Optional[str],
-    name_col: Optional[str],
-    boundaries_crs: Optional[str],
-    tolerance: float,
-    poor: Optional[str] = None,
-) -> object:
-    from kantong.geocode import geocode
-    from kantong.io import read_boundaries, read_households
+def _lang_option() -> Any:
+    return typer.Option("id", "--lang", help=tr("Bahasa pesan dan keluaran: id | en.", "Language of messages and outputs: id | en."), callback=_lang)
 
-    with _step(tr("Membaca {f}", "Reading {f}", f=households.name)):
-        hh = read_households(households, sheet=sheet)
-    if poor is not None:
-        _check_poor(hh.data, poor)
+
+def _read_options(**kw: Any) -> Any:
+    from kantong.pipeline import ReadOptions
+
+    tolerance = kw.get("tolerance", 100.0)
+    if tolerance is not None and tolerance < 0:
+        raise OptionError(
+            tr("--tolerance harus 0 atau lebih (meter), bukan {v}", "--tolerance must be 0 or more (metres), not {v}", v=fmt_num(tolerance, 0)),
+            hint=tr("mis. --tolerance 100", "e.g. --tolerance 100"),
+        )
+    return ReadOptions(**kw)
+
+
+def _done(files: list[Path]) -> None:
+    console.print(tr("Selesai. Berkas:", "Done. Files:"))
+    _outputs_line(files)
+
+
+def _allocation_line(res: Any) -> None:
+    a = res.allocation
+    if a is None:
+        return
+    greedy = a.greedy.removed if a.greedy is not None else a.removed
     console.print(
-        tr(
-            "  {n:,} baris data; kolom dikenali: {c}",
-            "  {n:,} data rows; columns recognised: {c}",
-            n=len(hh),
-            c=", ".join(hh.columns),
-        )
-    )
-    with _step(tr("Membaca batas wilayah {f}", "Reading boundaries {f}", f=boundaries.name)):
-        bnd = read_boundaries(boundaries, code_col=code_col, name_col=name_col, crs=boundaries_crs)
-    console.print(tr("  {n} desa/kelurahan", "  {n} villages", n=len(bnd)))
-    with _step(tr("Geocoding", "Geocoding")):
-        result = geocode(hh, bnd, tolerance=tolerance)
-    return result
-
-
-def _write_geojson(gdf: object, path: Path, *, description: str = "") -> Path:
-    import numpy as np
-
-    if path.exists():
-        path.unlink()
-    frame = gdf.copy()  # type: ignore[attr-defined]
-    for col in frame.columns:
-        if frame[col].dtype.kind == "f":
-            frame[col] = frame[col].replace([np.inf, -np.inf], np.nan)
-    options = {"DESCRIPTION": description} if description else {}
-    frame.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options=options)
-    return path
-
-
-def _detect(result: object, *, poor: str, method: str, seed: int, alpha: float) -> object:
-    from kantong.pockets import detect_pockets
-
-    with _step(tr("Mencari kantong kemiskinan ({m})", "Finding poverty pockets ({m})", m=method)):
-        pockets = detect_pockets(result, poor=poor, method=method, seed=seed, alpha=alpha)  # type: ignore[arg-type]
-    console.print("  " + pockets.summary().replace("\n", "\n  "))  # type: ignore[attr-defined]
-    return pockets
-
-
-def _write_outputs(
-    result: object, pockets: object, *, out: Path, poor: str, plan_options: Optional[PlanOptions] = None
-) -> list[Path]:
-    """Write DIR: the internal tables, the GeoJSON files and, with ``plan_options``
-    (``kantong run``), the pocket list for budget planning."""
-    from kantong import plan
-    from kantong.io import write_table
-    from kantong.pockets import village_summary
-
-    out.mkdir(parents=True, exist_ok=True)
-    internal = out / "internal"
-    internal.mkdir(exist_ok=True)
-    labels = pockets.labels  # type: ignore[attr-defined]
-    notes = [n for n in (pockets.comparison, pockets.message) if n]  # type: ignore[attr-defined]
-    description = " ".join(
-        [
-            tr("Definisi miskin: {p}.", "Poverty definition: {p}.", p=poor),
-            tr("Metode: {m}, seed {s}, alpha {a}.", "Method: {m}, seed {s}, alpha {a}.", m=pockets.method, s=pockets.seed, a=pockets.alpha),  # type: ignore[attr-defined]
-            *notes,
-        ]
-    )
-    written: list[Path] = []
-    with _step(tr("Menulis keluaran ke {d}", "Writing outputs to {d}", d=out)):
-        written.append(write_table(result.table(pocket_id=labels), internal / "households.csv"))  # type: ignore[attr-defined]
-        written.append(write_table(result.qa(), internal / "qa.csv"))  # type: ignore[attr-defined]
-        villages = village_summary(result, poor=poor, pocket_id=labels)  # type: ignore[arg-type]
-        written.append(_write_geojson(villages, out / "kelurahan.geojson", description=description))
-        written.append(_write_geojson(pockets.pockets, out / "pockets.geojson", description=description))  # type: ignore[attr-defined]
-    if plan_options is None:
-        return written
-    opts = plan_options
-    with _step(tr("Menyusun daftar kantong dan anggaran", "Building the pocket list and budget")):
-        overlaps = plan.overlaps(result, recipients=opts.recipients, pockets=pockets, poor=poor)
-        allocation = None
-        if opts.budget is not None:
-            needs = plan.needs(result, pockets, recipients=opts.recipients, poor=poor)
-            allocation = plan.allocate(needs, opts.costs, opts.budget)
-        written.append(
-            plan.write_pockets_xlsx(
-                out / "pockets.xlsx",
-                result=result,
-                pockets=pockets,
-                costs=opts.costs,
-                allocation=allocation,
-                overlaps=overlaps,
-                notes={"data_date": opts.data_date, "source": opts.source, "poor": poor},
-            )
-        )
-        written.append(plan.write_overlaps_xlsx(internal / "overlaps.xlsx", overlaps))
-    written.extend(_write_maps(result, pockets, out=out, opts=opts))
-    if allocation is not None:
-        greedy = allocation.greedy.removed if allocation.greedy is not None else allocation.removed
-        console.print(
-            "  "
-            + escape(
-                tr(
-                    "Anggaran Rp {b:,}: terpakai Rp {c:,}, {r:,} kekurangan teratasi (greedy: {g:,}). {m}",
-                    "Budget Rp {b:,}: Rp {c:,} used, {r:,} deprivations removed (greedy: {g:,}). {m}",
-                    b=allocation.budget,
-                    c=allocation.total_cost,
-                    r=allocation.removed,
-                    g=greedy,
-                    m=allocation.message,
-                )
-            )
-        )
-    return written
-
-
-def _write_maps(result: object, pockets: object, *, out: Path, opts: PlanOptions) -> list[Path]:
-    """map.html (offline when the assets are cached) and map.png (map.pdf on request)."""
-    from kantong import maps
-
-    written: list[Path] = []
-    with _step(tr("Membuat peta", "Drawing the map")):
-        m = maps.make_map(
-            result,  # type: ignore[arg-type]
-            pockets,  # type: ignore[arg-type]
-            title=opts.title,
-            source=opts.source,
-            data_date=opts.data_date,
-            include_personal=opts.include_personal,
-        )
-        written.append(maps.save_map(m, out / "map.html", offline=True, fetch=opts.fetch_assets))
-        fig = maps.make_figure(result, pockets, title=opts.title, source=opts.source, data_date=opts.data_date)  # type: ignore[arg-type]
-        written.append(maps.save_figure(fig, out / "map.png"))
-        if opts.pdf:
-            written.append(maps.save_figure(fig, out / "map.pdf"))
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-    return written
-
-
-def run_pipeline(
-    households: Path,
-    *,
-    boundaries: Path,
-    out: Path,
-    poor: str,
-    method: str = "scan",
-    seed: int = 0,
-    alpha: float = 0.05,
-    sheet: Optional[str] = None,
-    code_col: Optional[str] = None,
-    name_col: Optional[str] = None,
-    boundaries_crs: Optional[str] = None,
-    tolerance: float = 100.0,
-    plan_options: Optional[PlanOptions] = None,
-) -> list[Path]:
-    """``kantong run``: read, geocode, find pockets, plan, and write DIR's files."""
-    result = _load(
-        households,
-        boundaries,
-        sheet=sheet,
-        code_col=code_col,
-        name_col=name_col,
-        boundaries_crs=boundaries_crs,
-        tolerance=tolerance,
-        poor=poor,
-    )
-    _print_summary(result)
-    pockets = _detect(result, poor=poor, method=method, seed=seed, alpha=alpha)
-    return _write_outputs(result, pockets, out=out, poor=poor, plan_options=plan_options or PlanOptions())
-
-
-# --------------------------------------------------------------------------------------
-# commands
-# --------------------------------------------------------------------------------------
-
-
-@app.command()
-def run(
-    households: Path = typer.Argument(..., help="Household export: CSV, XLSX or Parquet."),
-    boundaries: Path = typer.Option(..., "--boundaries", "-b", help="Village polygons (any format pyogrio reads)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
-    poor: str = typer.Option("desil <= 1", "--poor", help="Who is poor: pandas expression over canonical columns."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (Monte Carlo replicates)."),
-    method: str = typer.Option("scan", "--method", help="Pocket detection method: scan | gistar | dbscan."),
-    alpha: float = typer.Option(0.05, "--alpha", help="Significance level for pockets."),
-    budget: Optional[str] = typer.Option(None, "--budget", help="Budget in rupiah (5.000.000.000 accepted)."),
-    costs: Optional[Path] = typer.Option(None, "--costs", help="Unit-cost table (CSV or YAML) replacing the defaults it names."),
-    recipients: Optional[Path] = typer.Option(None, "--recipients", help="Extra list of aid recipients (CSV/XLSX, by NIK or family id)."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name."),
-    lang: str = LangOpt,
-    data_date: Optional[str] = typer.Option(None, "--data-date", help="Date of the data, for captions."),
-    source: Optional[str] = typer.Option(None, "--source", help="Source of the data, for captions."),
-    include_personal: bool = typer.Option(False, "--include-personal", help="Allow personal data in shareable outputs."),
-    pdf: bool = typer.Option(False, "--pdf", help="Also write map.pdf (A4 landscape)."),
-    title: Optional[str] = typer.Option(None, "--title", help="Title of the map and figure."),
-    code_col: Optional[str] = typer.Option(None, "--code-col", help="Village code column of the boundaries."),
-    name_col: Optional[str] = typer.Option(None, "--name-col", help="Village name column of the boundaries."),
-    boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help="CRS to assume if the file has none."),
-    tolerance: float = typer.Option(100.0, "--tolerance", help="Snapping tolerance in metres."),
-) -> None:
-    """Run the whole pipeline: read, geocode, find pockets, plan, and write DIR."""
-    from kantong import plan
-
-    with _guard():
-        _check_method(method, alpha)
-        options = PlanOptions(
-            budget=_named_option("--budget", plan.parse_budget, budget) if budget is not None else None,
-            costs=plan.load_costs(costs),
-            recipients=plan.read_recipients(recipients) if recipients is not None else None,
-            data_date=data_date,
-            source=source,
-            include_personal=include_personal,
-            pdf=pdf,
-            title=title,
-        )
-        written = run_pipeline(
-            households,
-            boundaries=boundaries,
-            out=out,
-            poor=poor,
-            method=method,
-            seed=seed,
-            alpha=alpha,
-            sheet=sheet,
-            code_col=code_col,
-            name_col=name_col,
-            boundaries_crs=boundaries_crs,
-            tolerance=tolerance,
-            plan_options=options,
-        )
-        console.print(tr("Selesai. Berkas:", "Done. Files:"))
-        _outputs_line(written)
-
-
-@app.command(name="geocode")
-def geocode_cmd(
-    households: Path = typer.Argument(..., help="Household export: CSV, XLSX or Parquet."),
-    boundaries: Path = typer.Option(..., "--boundaries", "-b", help="Village polygons."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output table: .csv or .parquet."),
-    qa: Optional[Path] = typer.Option(None, "--qa", help="Also write the QA list (.csv or .parquet)."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name."),
-    code_col: Optional[str] = typer.Option(None, "--code-col"),
-    name_col: Optional[str] = typer.Option(None, "--name-col"),
-    boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs"),
-    tolerance: float = typer.Option(100.0, "--tolerance", help="Snapping tolerance in metres."),
-    lang: str = LangOpt,
-) -> None:
-    """Place every household in its kelurahan and write the table (one row per input row)."""
-    from kantong.io import write_table
-
-    with _guard():
-        if out.suffix.lower() not in (".csv", ".parquet"):
-            raise OptionError(
-                tr("--out harus berakhiran .csv atau .parquet", "--out must end in .csv or .parquet"),
-                path=out,
-                hint=tr("mis. --out hasil.csv atau --out hasil.parquet", "e.g. --out result.csv or --out result.parquet"),
-            )
-        result = _load(
-            households,
-            boundaries,
-            sheet=sheet,
-            code_col=code_col,
-            name_col=name_col,
-            boundaries_crs=boundaries_crs,
-            tolerance=tolerance,
-        )
-        _print_summary(result)
-        written = [write_table(result.table(), out)]  # type: ignore[attr-defined]
-        if qa is not None:
-            written.append(write_table(result.qa(), qa))  # type: ignore[attr-defined]
-        _outputs_line(written)
-
-
-@app.command(name="pockets")
-def pockets_cmd(
-    geocoded: Path = typer.Argument(..., help="internal/households.csv of 'kantong run' (or 'kantong geocode' output)."),
-    boundaries: Path = typer.Option(..., "--boundaries", "-b", help="The village polygons it was geocoded with."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
-    poor: str = typer.Option("desil <= 1", "--poor", help="Who is poor: pandas expression over canonical columns."),
-    method: str = typer.Option("scan", "--method", help="scan | gistar | dbscan."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (Monte Carlo replicates)."),
-    alpha: float = typer.Option(0.05, "--alpha", help="Significance level."),
-    code_col: Optional[str] = typer.Option(None, "--code-col"),
-    name_col: Optional[str] = typer.Option(None, "--name-col"),
-    boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs"),
-    lang: str = LangOpt,
-) -> None:
-    """Find pockets in an already geocoded household table (the pockets stage alone)."""
-    from kantong.geocode import from_geocoded
-    from kantong.io import read_boundaries, read_households
-    from kantong.pockets import poor_mask
-
-    with _guard():
-        _check_method(method, alpha)
-        with _step(tr("Membaca {f}", "Reading {f}", f=geocoded.name)):
-            hf = read_households(geocoded)
-            bnd = read_boundaries(boundaries, code_col=code_col, name_col=name_col, crs=boundaries_crs)
-            result = from_geocoded(hf, bnd)
-        poor_mask(result.households, poor)
-        pockets = _detect(result, poor=poor, method=method, seed=seed, alpha=alpha)
-        written = _write_outputs(result, pockets, out=out, poor=poor)
-        console.print(tr("Selesai. Berkas:", "Done. Files:"))
-        _outputs_line(written)
-
-
-@app.command()
-def demo(
-    out: Path = typer.Option(Path("demo"), "--out", "-o", help="Output folder."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the synthetic city."),
-    households: int = typer.Option(40_000, "--households", help="Number of synthetic households."),
-    lang: str = LangOpt,
-) -> None:
-    """Generate a synthetic city (no network, nothing from outside) and run the pipeline on it."""
-    from kantong.synthetic import MESS_DEFAULT, make_city
-
-    with _guard():
-        if households < 100:
-            raise OptionError(tr("--households minimal 100", "--households must be at least 100"))
-        with _step(
+        "  "
+        + escape(
             tr(
-                "Membuat kota sintetis ({n:,} keluarga, seed {s})",
-                "Generating a synthetic city ({n:,} households, seed {s})",
-                n=households,
-                s=seed,
+                "Anggaran {b}: terpakai {c}, {r} kekurangan teratasi (greedy: {g}). {m}",
+                "Budget {b}: {c} used, {r} deprivations removed (greedy: {g}). {m}",
+                b=fmt_rp(a.budget),
+                c=fmt_rp(a.total_cost),
+                r=fmt_int(a.removed),
+                g=fmt_int(greedy),
+                m=a.message,
             )
-        ):
-            city = make_city(seed=seed, n_households=households, mess=MESS_DEFAULT)
-            paths = city.write(out / "input", format="xlsx")
-        console.print(tr("  masukan sintetis:", "  synthetic input:"))
-        _outputs_line(list(paths.values()))
-        written = run_pipeline(
-            paths["households"],
-            boundaries=paths["kelurahan"],
-            out=out,
-            poor="desil <= 1",
-            seed=seed,
-            plan_options=PlanOptions(
-                costs=_demo_costs(),
-                source=tr("Data sintetis kantong (seed {s})", "kantong synthetic data (seed {s})", s=seed),
-                fetch_assets=False,  # the demo never uses the network
-            ),
         )
-        console.print(tr("Selesai. Berkas:", "Done. Files:"))
-        _outputs_line(written)
+    )
 
 
-def _demo_costs() -> object:
-    from kantong import plan
+def _pipeline(households: Path, boundaries: Path, out: Path, options: Any) -> list[Path]:
+    """load, print the geocoding table, analyse, print the pockets, write."""
+    from kantong import pipeline
 
-    return plan.load_costs()
+    pipeline.check_out_dir(out)
+    progress = _progress()
+    geocoded = pipeline.load(households, boundaries, options.read, poor=options.detect.poor, progress=progress)
+    _print_summary(geocoded)
+    res = pipeline.analyse(geocoded, options, progress=progress)
+    console.print("  " + escape(_pockets_text(res.pockets)).replace("\n", "\n  "))
+    files = pipeline.write(res, out, progress=progress)
+    _allocation_line(res)
+    return files
 
 
-@app.command(name="assets")
-def assets_cmd(
-    force: bool = typer.Option(False, "--force", help="Download again even when cached."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: KANTONG_ASSETS or ~/.cache/kantong/assets)."),
-    lang: str = LangOpt,
-) -> None:
-    """Fetch the map's scripts and styles (Leaflet and plugins) from the npm registry once,
-    so that map.html works with no network."""
-    from kantong.assets import fetch_assets
+def _pockets_text(pockets: Any) -> str:
+    report = getattr(pockets, "report", None)
+    return str(report() if callable(report) else pockets.summary())
 
-    with _guard():
-        with _step(tr("Mengunduh skrip peta dari registri npm", "Fetching the map scripts from the npm registry")):
-            path = fetch_assets(cache_dir=cache_dir, force=force)
-        _outputs_line([path])
+
+def _add_run(app: typer.Typer) -> None:
+    @app.command(help=tr(
+        "Jalankan seluruh alur: baca, geocode, cari kantong, rencanakan, dan tulis folder hasil.",
+        "Run the whole pipeline: read, geocode, find pockets, plan, and write the output folder.",
+    ))
+    def run(
+        households: Path = typer.Argument(..., help=tr("Ekspor data keluarga: CSV, XLSX/XLS atau Parquet.", "Household export: CSV, XLSX/XLS or Parquet.")),
+        boundaries: Path = typer.Option(..., "--boundaries", "-b", help=tr("Poligon desa/kelurahan (format apa pun yang dibaca pyogrio).", "Village polygons (any format pyogrio reads).")),
+        out: Path = typer.Option(..., "--out", "-o", help=tr("Folder hasil.", "Output folder.")),
+        poor: str = typer.Option("desil <= 1", "--poor", help=tr("Siapa yang miskin: ekspresi pandas atas kolom kanonis.", "Who is poor: pandas expression over canonical columns.")),
+        seed: int = typer.Option(0, "--seed", help=tr("Seed acak (replikasi Monte Carlo).", "Random seed (Monte Carlo replicates).")),
+        method: str = typer.Option("scan", "--method", help=tr("Metode pencarian kantong: scan | gistar | dbscan.", "Pocket detection method: scan | gistar | dbscan.")),
+        alpha: float = typer.Option(0.05, "--alpha", help=tr("Taraf signifikansi kantong.", "Significance level for pockets.")),
+        budget: Optional[str] = typer.Option(None, "--budget", help=tr("Anggaran dalam rupiah (5.000.000.000 diterima).", "Budget in rupiah (5.000.000.000 accepted).")),
+        costs: Optional[Path] = typer.Option(None, "--costs", help=tr("Tabel biaya satuan (CSV atau YAML) pengganti bawaan yang disebutnya.", "Unit-cost table (CSV or YAML) replacing the defaults it names.")),
+        recipients: Optional[Path] = typer.Option(None, "--recipients", help=tr("Daftar tambahan penerima bantuan (CSV/XLSX, menurut NIK atau ID keluarga).", "Extra list of aid recipients (CSV/XLSX, by NIK or family id).")),
+        sheet: Optional[str] = typer.Option(None, "--sheet", help=tr("Nama lembar XLSX.", "XLSX sheet name.")),
+        lang: str = _lang_option(),
+        data_date: Optional[str] = typer.Option(None, "--data-date", help=tr("Tanggal data, untuk keterangan.", "Date of the data, for captions.")),
+        source: Optional[str] = typer.Option(None, "--source", help=tr("Sumber data, untuk keterangan.", "Source of the data, for captions.")),
+        include_personal: bool = typer.Option(False, "--include-personal", help=tr("Tulis juga peta pribadi (nama, NIK, titik) di internal/map.html.", "Also write the personal map (names, NIK, points) to internal/map.html.")),
+        pdf: bool = typer.Option(False, "--pdf", help=tr("Tulis juga map.pdf (A4 lanskap).", "Also write map.pdf (A4 landscape).")),
+        title: Optional[str] = typer.Option(None, "--title", help=tr("Judul peta dan gambar.", "Title of the map and figure.")),
+        code_col: Optional[str] = typer.Option(None, "--code-col", help=tr("Kolom kode desa pada batas wilayah.", "Village code column of the boundaries.")),
+        name_col: Optional[str] = typer.Option(None, "--name-col", help=tr("Kolom nama desa pada batas wilayah.", "Village name column of the boundaries.")),
+        boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help=tr("CRS yang dipakai bila berkas tidak menyebutnya.", "CRS to assume if the file has none.")),
+        tolerance: float = typer.Option(100.0, "--tolerance", help=tr("Toleransi penempelan titik, meter.", "Snapping tolerance in metres.")),
+    ) -> None:
+        from kantong import plan
+        from kantong.pipeline import DetectOptions, OutputOptions, PlanOptions, RunOptions, check_out_dir
+
+        with _guard():
+            _check_method(method, alpha)
+            check_out_dir(out)
+            options = RunOptions(
+                read=_read_options(sheet=sheet, code_col=code_col, name_col=name_col, boundaries_crs=boundaries_crs, tolerance=tolerance),
+                detect=DetectOptions(poor=poor, method=method, seed=seed, alpha=alpha),
+                plan=PlanOptions(
+                    budget=_named_option("--budget", plan.parse_budget, budget) if budget is not None else None,  # type: ignore[arg-type]
+                    costs=plan.load_costs(costs),
+                    recipients=plan.read_recipients(recipients) if recipients is not None else None,
+                ),
+                output=OutputOptions(title=title, source=source, data_date=data_date, include_personal=include_personal, pdf=pdf),
+            )
+            _done(_pipeline(households, boundaries, out, options))
+
+
+def _add_geocode(app: typer.Typer) -> None:
+    @app.command(name="geocode", help=tr(
+        "Tempatkan tiap keluarga di desa/kelurahannya dan tulis tabelnya (satu baris per baris masukan).",
+        "Place every household in its kelurahan and write the table (one row per input row).",
+    ))
+    def geocode_cmd(
+        households: Path = typer.Argument(..., help=tr("Ekspor data keluarga: CSV, XLSX/XLS atau Parquet.", "Household export: CSV, XLSX/XLS or Parquet.")),
+        boundaries: Path = typer.Option(..., "--boundaries", "-b", help=tr("Poligon desa/kelurahan.", "Village polygons.")),
+        out: Path = typer.Option(..., "--out", "-o", help=tr("Tabel hasil: .csv atau .parquet.", "Output table: .csv or .parquet.")),
+        qa: Optional[Path] = typer.Option(None, "--qa", help=tr("Tulis juga daftar QA (.csv atau .parquet).", "Also write the QA list (.csv or .parquet).")),
+        sheet: Optional[str] = typer.Option(None, "--sheet", help=tr("Nama lembar XLSX.", "XLSX sheet name.")),
+        code_col: Optional[str] = typer.Option(None, "--code-col", help=tr("Kolom kode desa pada batas wilayah.", "Village code column of the boundaries.")),
+        name_col: Optional[str] = typer.Option(None, "--name-col", help=tr("Kolom nama desa pada batas wilayah.", "Village name column of the boundaries.")),
+        boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help=tr("CRS yang dipakai bila berkas tidak menyebutnya.", "CRS to assume if the file has none.")),
+        tolerance: float = typer.Option(100.0, "--tolerance", help=tr("Toleransi penempelan titik, meter.", "Snapping tolerance in metres.")),
+        lang: str = _lang_option(),
+    ) -> None:
+        from kantong.io import write_table
+        from kantong.pipeline import load
+
+        with _guard():
+            if out.suffix.lower() not in (".csv", ".parquet"):
+                raise OptionError(
+                    tr("--out harus berakhiran .csv atau .parquet", "--out must end in .csv or .parquet"),
+                    path=out,
+                    hint=tr("mis. --out hasil.csv atau --out hasil.parquet", "e.g. --out result.csv or --out result.parquet"),
+                )
+            read = _read_options(sheet=sheet, code_col=code_col, name_col=name_col, boundaries_crs=boundaries_crs, tolerance=tolerance)
+            result = load(households, boundaries, read, progress=_progress())
+            _print_summary(result)
+            written = [write_table(result.table(), out)]
+            if qa is not None:
+                written.append(write_table(result.qa(), qa))
+            _outputs_line(written)
+
+
+def _add_pockets(app: typer.Typer) -> None:
+    @app.command(name="pockets", help=tr(
+        "Cari kantong pada tabel keluarga yang sudah di-geocode (tahap kantong saja).",
+        "Find pockets in an already geocoded household table (the pockets stage alone).",
+    ))
+    def pockets_cmd(
+        geocoded: Path = typer.Argument(..., help=tr("internal/households.csv dari 'kantong run' (atau keluaran 'kantong geocode').", "internal/households.csv of 'kantong run' (or 'kantong geocode' output).")),
+        boundaries: Path = typer.Option(..., "--boundaries", "-b", help=tr("Poligon desa yang dipakai saat geocoding.", "The village polygons it was geocoded with.")),
+        out: Path = typer.Option(..., "--out", "-o", help=tr("Folder hasil.", "Output folder.")),
+        poor: str = typer.Option("desil <= 1", "--poor", help=tr("Siapa yang miskin: ekspresi pandas atas kolom kanonis.", "Who is poor: pandas expression over canonical columns.")),
+        method: str = typer.Option("scan", "--method", help="scan | gistar | dbscan."),
+        seed: int = typer.Option(0, "--seed", help=tr("Seed acak (replikasi Monte Carlo).", "Random seed (Monte Carlo replicates).")),
+        alpha: float = typer.Option(0.05, "--alpha", help=tr("Taraf signifikansi.", "Significance level.")),
+        code_col: Optional[str] = typer.Option(None, "--code-col", help=tr("Kolom kode desa pada batas wilayah.", "Village code column of the boundaries.")),
+        name_col: Optional[str] = typer.Option(None, "--name-col", help=tr("Kolom nama desa pada batas wilayah.", "Village name column of the boundaries.")),
+        boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help=tr("CRS yang dipakai bila berkas tidak menyebutnya.", "CRS to assume if the file has none.")),
+        lang: str = _lang_option(),
+    ) -> None:
+        from kantong import pipeline
+        from kantong.geocode import from_geocoded
+        from kantong.io import read_boundaries, read_households
+        from kantong.pockets import poor_mask
+
+        with _guard():
+            _check_method(method, alpha)
+            pipeline.check_out_dir(out)
+            progress = _progress()
+            with _step(tr("Membaca {f}", "Reading {f}", f=geocoded.name)):
+                hf = read_households(geocoded)
+                bnd = read_boundaries(boundaries, code_col=code_col, name_col=name_col, crs=boundaries_crs)
+                result = from_geocoded(hf, bnd)
+            poor_mask(result.households, poor)
+            options = pipeline.RunOptions(detect=pipeline.DetectOptions(poor=poor, method=method, seed=seed, alpha=alpha))
+            res = pipeline.analyse(result, options, progress=progress)
+            console.print("  " + escape(_pockets_text(res.pockets)).replace("\n", "\n  "))
+            _done(pipeline.write(res, out, plan=False, progress=progress))
+
+
+def _add_demo(app: typer.Typer) -> None:
+    @app.command(help=tr(
+        "Buat kota sintetis (tanpa jaringan, tanpa berkas dari luar) dan jalankan seluruh alur padanya.",
+        "Generate a synthetic city (no network, nothing from outside) and run the pipeline on it.",
+    ))
+    def demo(
+        out: Path = typer.Option(Path("demo"), "--out", "-o", help=tr("Folder hasil.", "Output folder.")),
+        seed: int = typer.Option(0, "--seed", help=tr("Seed kota sintetis.", "Seed of the synthetic city.")),
+        households: int = typer.Option(40_000, "--households", help=tr("Jumlah keluarga sintetis.", "Number of synthetic households.")),
+        lang: str = _lang_option(),
+    ) -> None:
+        from kantong.pipeline import OutputOptions, RunOptions, check_out_dir
+        from kantong.synthetic import MESS_DEFAULT, make_city
+
+        with _guard():
+            if households < 100:
+                raise OptionError(tr("--households minimal 100", "--households must be at least 100"))
+            check_out_dir(out)
+            with _step(tr("Membuat kota sintetis ({n} keluarga, seed {s})", "Generating a synthetic city ({n} households, seed {s})", n=fmt_int(households), s=seed)):
+                city = make_city(seed=seed, n_households=households, mess=MESS_DEFAULT)
+                paths = city.write(out / "input", format="xlsx")
+            console.print(tr("  masukan sintetis:", "  synthetic input:"))
+            _outputs_line(list(paths.values()))
+            options = RunOptions(
+                output=OutputOptions(
+                    source=tr("Data sintetis kantong (seed {s})", "kantong synthetic data (seed {s})", s=seed),
+                    fetch_assets=False,  # the demo never uses the network
+                ),
+            )
+            from dataclasses import replace
+
+            options = replace(options, detect=replace(options.detect, seed=seed))
+            _done(_pipeline(paths["households"], paths["kelurahan"], out, options))
+
+
+def _add_assets(app: typer.Typer) -> None:
+    @app.command(name="assets", help=tr(
+        "Unduh sekali skrip dan gaya peta (Leaflet dan plugin) dari registri npm, agar map.html jalan tanpa jaringan.",
+        "Fetch the map's scripts and styles (Leaflet and plugins) from the npm registry once, so that map.html works with no network.",
+    ))
+    def assets_cmd(
+        force: bool = typer.Option(False, "--force", help=tr("Unduh ulang walau sudah tersimpan.", "Download again even when cached.")),
+        cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=tr("Folder simpanan (bawaan: KANTONG_ASSETS atau ~/.cache/kantong/assets).", "Cache folder (default: KANTONG_ASSETS or ~/.cache/kantong/assets).")),
+        lang: str = _lang_option(),
+    ) -> None:
+        from kantong.assets import assets_available, fetch_assets
+
+        with _guard():
+            if not force and assets_available(cache_dir=cache_dir):
+                path = fetch_assets(cache_dir=cache_dir, force=False)
+                console.print(tr("Skrip peta sudah tersedia (tidak perlu diunduh):", "The map scripts are up to date (nothing to download):"))
+            else:
+                with _step(tr("Mengunduh skrip peta dari registri npm", "Fetching the map scripts from the npm registry")):
+                    path = fetch_assets(cache_dir=cache_dir, force=force)
+            _outputs_line([path])
+
+
+def build_app() -> typer.Typer:
+    """The ``kantong`` Typer application, its help in the current language."""
+    app = typer.Typer(
+        name="kantong",
+        help=tr(
+            "Temukan kantong kemiskinan dalam data keluarga (P3KE, DTSEN).",
+            "Find poverty pockets (kantong kemiskinan) in household registers (P3KE, DTSEN).",
+        ),
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    for add in (_add_run, _add_demo, _add_geocode, _add_pockets, _add_assets):
+        add(app)
+    return app
+
+
+def _argv_language(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def main() -> None:
     """Entry point of the ``kantong`` console script."""
-    if os.environ.get("KANTONG_LANG") in LANGUAGES:
-        set_language(os.environ["KANTONG_LANG"])
-    app()
+    lang = _argv_language(sys.argv[1:]) or os.environ.get("KANTONG_LANG")
+    if lang in LANGUAGES:
+        set_language(lang)  # before the app is built, so that --help is in that language
+    build_app()()
 
+
+if os.environ.get("KANTONG_LANG") in LANGUAGES:
+    set_language(os.environ["KANTONG_LANG"])
+#: the application in the language of KANTONG_LANG (default Bahasa Indonesia)
+app = build_app()
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

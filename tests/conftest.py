@@ -97,3 +97,36 @@ def hostile_city(city):
     pk = detect_pockets(res, seed=0, replicates=99)
     assert len(pk.pockets) > 0
     return res, pk
+
+
+# --------------------------------------------------------------------------------------
+# one synthetic city for the whole session (built once; tests never modify it)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shared_city():
+    """The session's synthetic city: 6,000 households, seed 3, with the default mess."""
+    from kantong.synthetic import make_city
+
+    return make_city(seed=3, n_households=6_000)
+
+
+@pytest.fixture(scope="session")
+def shared_geocoded(shared_city):
+    """``shared_city`` geocoded (GeocodeResult)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kantong.KantongWarning)
+        return kantong.geocode_households(shared_city.households, shared_city.boundaries)
+
+
+@pytest.fixture(scope="session")
+def shared_pockets(shared_geocoded):
+    """Pockets of ``shared_geocoded`` (scan, seed 0, 199 replicates)."""
+    return kantong.detect_pockets(shared_geocoded, seed=0, replicates=199)
+
+
+@pytest.fixture(scope="session")
+def shared_inputs(shared_city, tmp_path_factory):
+    """``shared_city`` written as files: ``{"households": xlsx, "kelurahan": geojson}``."""
+    return shared_city.write(tmp_path_factory.mktemp("shared_city"), format="xlsx")
