@@ -1,0 +1,22 @@
+"""What each pocket lacks (issue #11): multidimensional poverty, distance to services,
+who is eligible for which intervention.
+
+Layer: after :mod:`kantong.geocode`, before :mod:`kantong.pockets` (it imports only the
+base helpers, :mod:`kantong.io` and :mod:`kantong.geocode`).
+
+* :mod:`kantong.measures.mpi` — Alkire–Foster scores and H, A, M0 per group;
+* :mod:`kantong.measures.access` — facilities, nearest distances, access per group;
+* :mod:`kantong.measures.eligibility` — who is eligible for each intervention.
+"""
+
+from __future__ import annotations
+
+from kantong.measures.mpi import DEFAULT_K, MPIConfig, load_mpi_config, mpi_measures, mpi_scores
+
+__all__ = [
+    "DEFAULT_K",
+    "MPIConfig",
+    "load_mpi_config",
+    "mpi_measures",
+    "mpi_scores",
+]
