@@ -11,9 +11,27 @@ base helpers, :mod:`kantong.io` and :mod:`kantong.geocode`).
 
 from __future__ import annotations
 
+from kantong.measures.access import (
+    DEFAULT_THRESHOLDS,
+    FACILITY_TYPES,
+    access_summary,
+    facility_type,
+    haversine_m,
+    nearest_distances,
+    read_facilities,
+    synthetic_facilities,
+)
 from kantong.measures.mpi import DEFAULT_K, MPIConfig, load_mpi_config, mpi_measures, mpi_scores
 
 __all__ = [
+    "DEFAULT_THRESHOLDS",
+    "FACILITY_TYPES",
+    "access_summary",
+    "facility_type",
+    "haversine_m",
+    "nearest_distances",
+    "read_facilities",
+    "synthetic_facilities",
     "DEFAULT_K",
     "MPIConfig",
     "load_mpi_config",

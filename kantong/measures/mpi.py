@@ -56,6 +56,7 @@ from kantong._errors import DataWarning, InputError, OptionError
 from kantong._i18n import tr, warn
 from kantong._validate import require_file
 from kantong._vocab import DIMENSIONS
+from kantong.measures._groups import By, group_codes, kept
 
 __all__ = ["MPIConfig", "load_mpi_config", "mpi_scores", "mpi_measures", "DEFAULT_K"]
 
@@ -344,32 +345,11 @@ def mpi_scores(households: pd.DataFrame, config: MPIConfig | None = None) -> pd.
 # --------------------------------------------------------------------------------------
 
 
-def _group_codes(households: pd.DataFrame, by: str | Sequence[str] | pd.Series | None) -> tuple[np.ndarray, pd.Index]:
-    """(code per row, -1 for rows in no group; the groups as an index)."""
-    n = len(households)
-    if by is None:
-        return np.zeros(n, dtype=np.int64), pd.Index(["all"], name="group")
-    if isinstance(by, pd.Series):
-        keys: pd.Series | pd.MultiIndex = by.reindex(households.index)
-        name = by.name or "group"
-    elif isinstance(by, str):
-        keys, name = households[by], by
-    else:
-        cols = list(by)
-        if len(cols) == 1:
-            keys, name = households[cols[0]], cols[0]
-        else:
-            codes, uniques = pd.MultiIndex.from_frame(households[cols]).factorize()
-            return np.asarray(codes, dtype=np.int64), pd.MultiIndex.from_tuples(list(uniques), names=cols)
-    codes, uniques = pd.factorize(pd.Series(keys).reset_index(drop=True), sort=True)
-    return np.asarray(codes, dtype=np.int64), pd.Index(uniques, name=name)
-
-
 def mpi_measures(
     households: pd.DataFrame,
     config: MPIConfig | None = None,
     *,
-    by: str | Sequence[str] | pd.Series | None = None,
+    by: By = None,
     scores: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Alkire–Foster measures per group (or for the whole area).
@@ -416,10 +396,8 @@ def mpi_measures(
     """
     config = config or MPIConfig()
     scores = mpi_scores(households, config) if scores is None else scores.reindex(households.index)
-    codes, groups = _group_codes(households, by)
-    keep = codes >= 0
-    if "is_duplicate" in households:
-        keep &= ~households["is_duplicate"].to_numpy(dtype=bool)
+    codes, groups = group_codes(households, by)
+    keep = kept(households, codes)
     deprived, observed = _deprivation_matrix(households, config)
     eff, _ = _effective_weights(config, observed)
     score = scores["mpi_score"].to_numpy(dtype=np.float64, na_value=np.nan)
