@@ -21,9 +21,16 @@ from kantong.measures.access import (
     read_facilities,
     synthetic_facilities,
 )
+from kantong.measures.eligibility import DEFAULT_RULES, RULE_SOURCES, describe_rules, eligible, parse_rules, resolve_rules
 from kantong.measures.mpi import DEFAULT_K, MPIConfig, load_mpi_config, mpi_measures, mpi_scores
 
 __all__ = [
+    "DEFAULT_RULES",
+    "RULE_SOURCES",
+    "describe_rules",
+    "eligible",
+    "parse_rules",
+    "resolve_rules",
     "DEFAULT_THRESHOLDS",
     "FACILITY_TYPES",
     "access_summary",
