@@ -6,7 +6,8 @@ base helpers, :mod:`kantong.io` and :mod:`kantong.geocode`).
 
 * :mod:`kantong.measures.mpi` — Alkire–Foster scores and H, A, M0 per group;
 * :mod:`kantong.measures.access` — facilities, nearest distances, access per group;
-* :mod:`kantong.measures.eligibility` — who is eligible for each intervention.
+* :mod:`kantong.measures.eligibility` — who is eligible for each intervention;
+* :mod:`kantong.measures.summary` — all of them per household and per group, for a run.
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ from kantong.measures.access import (
 )
 from kantong.measures.eligibility import DEFAULT_RULES, RULE_SOURCES, describe_rules, eligible, parse_rules, resolve_rules
 from kantong.measures.mpi import DEFAULT_K, MPIConfig, load_mpi_config, mpi_measures, mpi_scores
+from kantong.measures.summary import MPI_COLUMNS, MeasureOptions, group_measures, household_measures, join_measures
 
 __all__ = [
+    "MPI_COLUMNS",
+    "MeasureOptions",
+    "group_measures",
+    "household_measures",
+    "join_measures",
     "DEFAULT_RULES",
     "RULE_SOURCES",
     "describe_rules",
