@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import shared_file
 from kantong.pipeline import OutputOptions, RunOptions
 from kantong.scale import ScaleOptions, run_many, write_country
+
+from conftest import shared_file
 
 REGIONS = ["62.71", "62.11", "62.03"]  # Kota Palangka Raya and its neighbours Pulang Pisau, Kapuas
 NO_MAPS = RunOptions(output=OutputOptions(maps=False))
