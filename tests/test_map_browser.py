@@ -143,7 +143,7 @@ def test_offline_map_draws_and_hostile_names_stay_text(browser, hostile_map):
             "pockets": n_pockets,
             "ranks": n_pockets,
             "hex": 0,  # density layer off until switched on
-            "layerControl": 3,
+            "layerControl": 4,  # villages, hexagons, kecamatan, pockets
             "scale": 1,
             "fullscreen": 1,
             "legendInMap": True,

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kantong._i18n import fmt_int, fmt_num, fmt_p, fmt_pct, tr
+from kantong._normalize import compact_rt_rw
 from kantong.maps.classify import DENSITY_COLORS, _Classes, _classify
 from kantong.maps.prepare import _Prepared
 from kantong.maps.text import _deprivation_label, _plain, escape_text
@@ -18,15 +19,17 @@ if TYPE_CHECKING:
     from kantong.geocode import GeocodeResult
 
 _PRECISION = 6  # decimals of lon/lat in map.html (~0.1 m)
-_MAX_RT_RW = 12  # RT/RW listed in a popup before "+n more"
+_MAX_RT_RW = 12  # RW groups listed in a popup before "+n more"
 
 
 def _rt_rw_text(value: object) -> str:
-    parts = [p.strip() for p in _plain(value).split(",") if p.strip()]
-    if len(parts) > _MAX_RT_RW:
-        rest = len(parts) - _MAX_RT_RW
-        return ", ".join(parts[:_MAX_RT_RW]) + " " + tr("(+{n} lainnya)", "(+{n} more)", n=rest)
-    return ", ".join(parts)
+    """RT/RW grouped by RW as the workbook shows them (``RW 1: RT 2–3, 15; RW 4: RT 1``),
+    at most :data:`_MAX_RT_RW` RW groups before "+n more"."""
+    groups = [g for g in compact_rt_rw(_plain(value)).split("; ") if g]
+    if len(groups) > _MAX_RT_RW:
+        rest = len(groups) - _MAX_RT_RW
+        return "; ".join(groups[:_MAX_RT_RW]) + " " + tr("(+{n} RW lainnya)", "(+{n} more RW)", n=rest)
+    return "; ".join(groups)
 
 
 def _deprivations_text(row: pd.Series) -> str:
@@ -153,64 +156,128 @@ def _hexagons(result: GeocodeResult, *, resolution: int, min_households: int) ->
     return features, classes, stats
 
 
+def _label_point(geom: Any) -> list[float] | None:
+    """[lat, lon] of a point inside the polygon (where its name is written)."""
+    import shapely
+
+    if geom is None or geom.is_empty:
+        return None
+    pt = shapely.point_on_surface(geom)
+    return [round(pt.y, _PRECISION), round(pt.x, _PRECISION)]
+
+
+def _village_tip(row: dict[str, Any]) -> str:
+    """The hover text of a village (escaped)."""
+    lines = [f"<b>{escape_text(row['kelurahan'], max_len=80)}</b>"]
+    if _plain(row["kecamatan"]):
+        lines.append(escape_text(tr("Kec. {k}", "{k} district", k=_plain(row["kecamatan"], max_len=60))))
+    r, nr = row["rate"], row["n_ranked"]
+    if np.isfinite(r):
+        text = tr(
+            "{r} keluarga miskin ({p} dari {n})",
+            "{r} of households poor ({p} of {n})",
+            r=fmt_pct(r),
+            p=fmt_int(row["n_poor"]),
+            n=fmt_int(nr if nr == nr else row["n_households"]),
+        )
+        lines.append(escape_text(text))
+    else:
+        lines.append(escape_text(tr("tidak ada data keluarga", "no household data")))
+    nun, npk = row["n_unpositioned"], row["n_pockets"]
+    if nun and int(nun) > 0:
+        lines.append(escape_text(tr("{u} keluarga tanpa posisi", "{u} households without a position", u=fmt_int(nun))))
+    if npk and int(npk) > 0:
+        lines.append(escape_text(tr("{k} kantong kemiskinan", "{k} poverty pockets", k=int(npk))))
+    return "<br>".join(lines)
+
+
+_VILLAGE_COLUMNS = {"kelurahan": "", "kecamatan": "", "n_households": 0, "n_ranked": np.nan, "n_poor": 0, "n_unpositioned": 0, "n_pockets": 0}
+
+
 def _village_features(prep: _Prepared) -> list[dict[str, Any]]:
+    """One feature per village: fill colour ``f``, hover text ``t``, and its name ``nm``
+    at the label point ``lp`` (``k``: label priority, 1 for villages with a pocket)."""
     vs = prep.villages
-    geoms = _simplify(vs.geometry.to_numpy())
+    raw = vs.geometry.to_numpy()
+    geoms = _simplify(raw)
     rate = vs["rate"].to_numpy(dtype="float64", na_value=np.nan)
     colors = prep.classes.color_of(np.round(100.0 * rate, 1))
-
-    def col(name: str, default: object = "") -> list[object]:
-        return vs[name].tolist() if name in vs else [default] * len(vs)
-
+    cols = {c: (vs[c].tolist() if c in vs else [d] * len(vs)) for c, d in _VILLAGE_COLUMNS.items()}
     features = []
-    for geom, color, r, name, kec, n, nr, npoor, nun, npk in zip(
-        geoms,
-        colors,
-        rate,
-        col("kelurahan"),
-        col("kecamatan"),
-        col("n_households", 0),
-        col("n_ranked", np.nan),
-        col("n_poor", 0),
-        col("n_unpositioned", 0),
-        col("n_pockets", 0),
-    ):
+    for i, (geom, color) in enumerate(zip(geoms, colors)):
         g = _geometry(geom)
         if g is None:
             continue
-        lines = [f"<b>{escape_text(name, max_len=80)}</b>"]
-        if _plain(kec):
-            lines.append(escape_text(tr("Kec. {k}", "{k} district", k=_plain(kec, max_len=60))))
-        if np.isfinite(r):
-            lines.append(
-                escape_text(
-                    tr(
-                        "{r} keluarga miskin ({p} dari {n})",
-                        "{r} of households poor ({p} of {n})",
-                        r=fmt_pct(r),
-                        p=fmt_int(npoor),
-                        n=fmt_int(nr if nr == nr else n),
-                    )
-                )
-            )
-        else:
-            lines.append(escape_text(tr("tidak ada data keluarga", "no household data")))
-        if nun and int(nun) > 0:
-            lines.append(escape_text(tr("{u} keluarga tanpa posisi", "{u} households without a position", u=fmt_int(nun))))
-        if npk and int(npk) > 0:
-            lines.append(escape_text(tr("{k} kantong kemiskinan", "{k} poverty pockets", k=int(npk))))
-        features.append({"type": "Feature", "geometry": g, "properties": {"f": color, "t": "<br>".join(lines)}})
+        row = {c: v[i] for c, v in cols.items()}
+        row["rate"] = rate[i]
+        props: dict[str, Any] = {"f": color, "t": _village_tip(row)}
+        lp = _label_point(raw[i])
+        if lp is not None and _plain(row["kelurahan"]):
+            npk = float(row["n_pockets"] or 0)  # type: ignore[arg-type]
+            props.update(nm=escape_text(row["kelurahan"], max_len=30).replace("<br>", " "), lp=lp, k=1 if npk > 0 else 0)
+        features.append({"type": "Feature", "geometry": g, "properties": props})
     return features
 
 
-def _pocket_popup(row: pd.Series) -> str:
+def _kecamatan_features(prep: _Prepared) -> list[dict[str, Any]]:
+    """One feature per kecamatan: the dissolved outline and its name ``nm`` at ``lp``."""
+    kec = prep.kecamatan
+    if kec is None or not len(kec):
+        return []
+    geoms = _simplify(kec.geometry.to_numpy())
+    features = []
+    for name, raw, geom in zip(kec["kecamatan"].tolist(), kec.geometry.to_numpy(), geoms):
+        g = _geometry(geom)
+        if g is None:
+            continue
+        props: dict[str, Any] = {"nm": escape_text(_plain(name, max_len=40).upper()).replace("<br>", " ")}
+        lp = _label_point(raw)
+        if lp is not None:
+            props["lp"] = lp
+        features.append({"type": "Feature", "geometry": g, "properties": props})
+    return features
+
+
+def _times(x: float) -> str:
+    """``5`` for 5.08, ``1,5`` for 1.46: how many times, as said aloud."""
+    return fmt_num(x, 0) if x >= 2 else fmt_num(x, 1)
+
+
+def _risk_words(rr: float) -> str:
+    if not np.isfinite(rr):
+        return tr("tidak ada keluarga miskin di luar kantong", "no poor household outside the pocket") if np.isinf(rr) else ""
+    return tr(
+        "{x} kali lipat peluang miskin di luar kantong",
+        "{x} times as likely to be poor as outside the pocket",
+        x=_times(rr),
+    )
+
+
+def _p_words(p: float) -> str:
+    if not np.isfinite(p):
+        return ""
+    if p < 0.01:
+        return tr("hampir pasti bukan kebetulan", "almost certainly not chance")
+    if p < 0.05:
+        return tr("kecil kemungkinan kebetulan", "unlikely to be chance")
+    return tr("bisa jadi kebetulan", "could be chance")
+
+
+def _with_words(value: str, words: str) -> str:
+    return f"{value} — {words}" if words else value
+
+
+def _pocket_popup(row: pd.Series, *, overall_rate: float = float("nan")) -> str:
+    """The popup of a pocket: its figures, each with plain words beside it (escaped)."""
+    rate, rr, p = float(row["rate"]), float(row["relative_risk"]), float(row["p_value"])
+    rate_words = tr("rata-rata seluruh peta {c}", "whole map {c}", c=fmt_pct(overall_rate)) if np.isfinite(overall_rate) else ""
     rows = [
         (tr("Keluarga", "Households"), fmt_int(row["n_households"])),
         (tr("Keluarga miskin", "Poor households"), fmt_int(row["n_poor"])),
         (tr("Jiwa", "People"), fmt_int(row["n_people"])),
-        (tr("Persentase miskin", "Poverty rate"), fmt_pct(row["rate"])),
-        (tr("Risiko relatif", "Relative risk"), f"{fmt_num(row['relative_risk'], 1)}×"),
-        (tr("Nilai p", "p-value"), fmt_p(row["p_value"])),
+        (tr("Persentase miskin", "Poverty rate"), _with_words(fmt_pct(rate), rate_words)),
+        (tr("Risiko relatif", "Relative risk"), _with_words(f"{fmt_num(rr, 1)}×", _risk_words(rr))),
+        (tr("Nilai p", "p-value"), _with_words(fmt_p(p), _p_words(p))),
         (tr("Kelurahan", "Kelurahan"), _plain(row.get("kelurahan", ""), max_len=300)),
         ("RT/RW", _rt_rw_text(row.get("rt_rw", ""))),
         (tr("Deprivasi dominan", "Dominant deprivations"), _deprivations_text(row) or "–"),
@@ -222,15 +289,23 @@ def _pocket_popup(row: pd.Series) -> str:
     return f'<div class="kantong-popup"><b>{head}</b><table>{body}</table></div>'
 
 
-def _pocket_features(prep: _Prepared) -> list[dict[str, Any]]:
-    import shapely
+def _overall_rate(prep: _Prepared) -> float:
+    vs = prep.villages
+    if "n_poor" not in vs or "n_ranked" not in vs:
+        return float("nan")
+    ranked = float(vs["n_ranked"].fillna(0).sum())
+    return float(vs["n_poor"].fillna(0).sum()) / ranked if ranked > 0 else float("nan")
 
+
+def _pocket_features(prep: _Prepared) -> list[dict[str, Any]]:
+    """One feature per pocket: rank ``r``, a point inside it ``lp`` (where the badge
+    goes when the pocket is large on screen), tooltip ``t`` and popup ``p``."""
     features = []
+    overall = _overall_rate(prep)
     for _, row in prep.pockets.iterrows():
         g = _geometry(row.geometry)
         if g is None:
             continue
-        pt = shapely.point_on_surface(row.geometry)
         tip = escape_text(
             tr(
                 "Kantong {k} · peringkat {r} · {p} miskin",
@@ -240,18 +315,8 @@ def _pocket_features(prep: _Prepared) -> list[dict[str, Any]]:
                 p=fmt_pct(row["rate"]),
             )
         )
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": g,
-                "properties": {
-                    "r": int(row["rank"]),
-                    "lp": [round(pt.y, _PRECISION), round(pt.x, _PRECISION)],
-                    "t": tip,
-                    "p": _pocket_popup(row),
-                },
-            }
-        )
+        props: dict[str, Any] = {"r": int(row["rank"]), "lp": _label_point(row.geometry), "t": tip, "p": _pocket_popup(row, overall_rate=overall)}
+        features.append({"type": "Feature", "geometry": g, "properties": props})
     return features
 
 

@@ -68,47 +68,112 @@ def _label_rows(vs: Any, max_labels: int) -> list[int]:
     return []
 
 
-def _draw_village_labels(ax: Axes, vproj: Any, rows: list[int]) -> None:
+def _halo() -> list[Any]:
     import matplotlib.patheffects as pe
 
-    size = 6.5 if len(vproj) <= 35 else 5.0
-    halo = [pe.withStroke(linewidth=2, foreground="white")]
-    for i in rows:
-        geom = vproj.geometry.iloc[i]
+    return [pe.withStroke(linewidth=2, foreground="white")]
+
+
+def _overlaps(box: Any, taken: list[Any]) -> bool:
+    return any(box.overlaps(t) for t in taken)
+
+
+def _place(ax: Axes, label: Any, renderer: Any, *, badges: list[Any], taken: list[Any]) -> bool:
+    """Move ``label`` to the first nearby spot that covers neither a rank badge nor a
+    label already placed (else the first clear of the badges; else hide it)."""
+    x, y = ax.transData.transform(label.get_position())
+    box = label.get_window_extent(renderer)
+    dy, dx = box.height + 3, box.width / 2 + 8
+    spots = [(0, 0), (0, -dy), (0, dy), (dx, 0), (-dx, 0), (0, -2 * dy), (0, 2 * dy)]
+    inverse = ax.transData.inverted()
+    fallback = None
+    for ox, oy in spots:
+        label.set_position(tuple(inverse.transform((x + ox, y + oy))))
+        box = label.get_window_extent(renderer)
+        if _overlaps(box, badges):
+            continue
+        if not _overlaps(box, taken):
+            taken.append(box)
+            return True
+        fallback = fallback or (ox, oy)
+    if fallback is None:
+        label.set_visible(False)
+        return False
+    label.set_position(tuple(inverse.transform((x + fallback[0], y + fallback[1]))))
+    taken.append(label.get_window_extent(renderer))
+    return True
+
+
+def _draw_names(ax: Axes, names: list[tuple[Any, str]], *, size: float, kecamatan: bool = False) -> list[Any]:
+    """Names at a point inside each polygon (kecamatan in capitals, bold grey)."""
+    out = []
+    for geom, name in names:
+        if geom is None or geom.is_empty or not name:
+            continue
+        pt = geom.representative_point()
+        style: dict[str, Any] = {"fontweight": "bold", "color": "#333333", "fontsize": size + 1} if kecamatan else {"color": "#222222", "fontsize": size}
+        text = name.upper() if kecamatan else name
+        out.append(ax.text(pt.x, pt.y, text, ha="center", va="center", path_effects=_halo(), parse_math=False, zorder=5 if kecamatan else 4, **style))
+    return out
+
+
+def _is_small(geom: Any, extent: float) -> bool:
+    """A pocket too small on paper to hold its badge (under 6 % of the map's width)."""
+    xmin, ymin, xmax, ymax = geom.bounds
+    return max(xmax - xmin, ymax - ymin) < 0.06 * extent
+
+
+def _draw_ranks(ax: Axes, pk: Any, *, extent: float) -> list[Any]:
+    """Rank badges: inside large pockets, beside small ones (with a leader line)."""
+    badges = []
+    for _, row in pk.iterrows():
+        geom = row.geometry
         if geom is None or geom.is_empty:
             continue
         pt = geom.representative_point()
-        ax.text(
-            pt.x,
-            pt.y,
-            _plain(vproj["kelurahan"].iloc[i], max_len=30),
-            fontsize=size,
-            ha="center",
-            va="center",
-            color="#222222",
-            path_effects=halo,
-            parse_math=False,
-            zorder=4,
+        x, y = pt.x, pt.y
+        if _is_small(geom, extent):
+            xmin, ymin, xmax, ymax = geom.bounds
+            x, y = xmax + 0.025 * extent, ymax + 0.01 * extent
+            ax.plot([pt.x, x], [pt.y, y], color=POCKET_COLOR, linewidth=0.8, zorder=5.5)
+        badges.append(
+            ax.text(
+                x,
+                y,
+                str(int(row["rank"])),
+                fontsize=7,
+                fontweight="bold",
+                color=POCKET_COLOR,
+                ha="center",
+                va="center",
+                zorder=6,
+                bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": POCKET_COLOR, "lw": 1.0},
+            )
         )
+    return badges
 
 
-def _draw_ranks(ax: Axes, pk: Any) -> None:
-    for _, row in pk.iterrows():
-        if row.geometry is None or row.geometry.is_empty:
-            continue
-        pt = row.geometry.representative_point()
-        ax.text(
-            pt.x,
-            pt.y,
-            str(int(row["rank"])),
-            fontsize=7,
-            fontweight="bold",
-            color=POCKET_COLOR,
-            ha="center",
-            va="center",
-            zorder=6,
-            bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": POCKET_COLOR, "lw": 1.0},
-        )
+def _draw_labels(ax: Axes, prep: _Prepared, vproj: Any, kproj: Any, pk: Any, *, max_labels: int) -> None:
+    """Rank badges first, then kecamatan names, then kelurahan names, none covering a badge."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    xmin, _, xmax, _ = vproj.total_bounds
+    badges = _draw_ranks(ax, pk, extent=float(xmax - xmin))
+    ax.apply_aspect()
+    fig = ax.get_figure()
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)  # type: ignore[union-attr,arg-type]
+    renderer = canvas.get_renderer()
+    badge_boxes = [b.get_window_extent(renderer) for b in badges]
+    taken: list[Any] = []
+    size = 6.5 if len(vproj) <= 35 else 5.0
+    if kproj is not None and len(kproj) > 1:
+        kec = _draw_names(ax, [(g, _plain(n, max_len=40)) for g, n in zip(kproj.geometry, kproj["kecamatan"])], size=size, kecamatan=True)
+        for label in kec:
+            _place(ax, label, renderer, badges=badge_boxes, taken=taken)
+    rows = _label_rows(vproj, max_labels)
+    names = [(vproj.geometry.iloc[i], _plain(vproj["kelurahan"].iloc[i], max_len=30)) for i in rows]
+    for label in _draw_names(ax, names, size=size):
+        _place(ax, label, renderer, badges=badge_boxes, taken=taken)
 
 
 def _draw_scale_bar(ax: Axes, bounds: np.ndarray) -> None:
@@ -147,7 +212,8 @@ def _draw_north_arrow(ax: Axes) -> None:
 
 
 def _draw_map(ax: Axes, prep: _Prepared, *, max_labels: int) -> None:
-    """Villages coloured by class, pockets outlined and numbered, labels, scale bar."""
+    """Villages coloured by class, kecamatan outlines, pockets hatched and numbered,
+    names, scale bar."""
     vs = prep.villages
     crs = _figure_crs(vs)
     if crs is not None:
@@ -155,12 +221,15 @@ def _draw_map(ax: Axes, prep: _Prepared, *, max_labels: int) -> None:
         rate = vs["rate"].to_numpy(dtype="float64", na_value=np.nan)
         colors = prep.classes.color_of(np.round(100.0 * rate, 1))
         vproj.plot(ax=ax, color=colors, edgecolor="white", linewidth=0.6)
+        kproj = prep.kecamatan.to_crs(crs) if prep.kecamatan is not None and len(prep.kecamatan) else None
+        if kproj is not None:
+            kproj.boundary.plot(ax=ax, color="#333333", linewidth=1.3, zorder=2.5)
         pk = prep.pockets.to_crs(crs) if len(prep.pockets) else prep.pockets
         if len(pk):
-            pk.boundary.plot(ax=ax, color=POCKET_COLOR, linewidth=1.6)
-        _draw_village_labels(ax, vproj, _label_rows(vs, max_labels))
-        _draw_ranks(ax, pk)
+            pk.plot(ax=ax, facecolor="none", edgecolor=POCKET_COLOR, hatch="//////", linewidth=0, zorder=3)
+            pk.boundary.plot(ax=ax, color=POCKET_COLOR, linewidth=1.6, zorder=3.5)
         _draw_scale_bar(ax, np.asarray(vproj.total_bounds, dtype="float64"))
+        _draw_labels(ax, prep, vproj, kproj, pk, max_labels=max_labels)
     _draw_north_arrow(ax)
 
 
@@ -173,7 +242,9 @@ def _draw_legend(side: Axes, prep: _Prepared) -> None:
     ]
     if prep.villages["rate"].isna().any() or not prep.classes.bins:
         handles.append(Patch(facecolor=NO_DATA_COLOR, edgecolor="#999999", label=tr("tidak ada data", "no data")))
-    handles.append(Patch(facecolor="none", edgecolor=POCKET_COLOR, linewidth=1.6, label=tr("kantong kemiskinan", "poverty pocket")))
+    if prep.kecamatan is not None and len(prep.kecamatan):
+        handles.append(Line2D([], [], color="#333333", linewidth=1.3, label=tr("batas kecamatan", "kecamatan (district) boundary")))
+    handles.append(Patch(facecolor="none", edgecolor=POCKET_COLOR, hatch="//////", linewidth=1.6, label=tr("kantong kemiskinan", "poverty pocket")))
     handles.append(
         Line2D(
             [],
@@ -199,32 +270,46 @@ def _draw_legend(side: Axes, prep: _Prepared) -> None:
     legend.get_title().set_fontweight("bold")
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, break_long_words=True) or [""]
+
+
+_TABLE_BOTTOM = 0.17  # the priority rule goes under the table
+
+
 def _draw_pocket_table(side: Axes, prep: _Prepared, *, max_table: int) -> None:
-    """The ranked pockets beside the map (the rest counted)."""
+    """The ranked pockets beside the map, each with every kelurahan it covers (the rest
+    counted when the page is full)."""
     top = 0.56
     side.text(0, top, tr("Kantong kemiskinan menurut peringkat", "Poverty pockets by rank"), fontsize=9, fontweight="bold", transform=side.transAxes, va="top")
     cols = [(0.0, tr("No", "No"), "left"), (0.09, tr("Kelurahan", "Kelurahan"), "left"), (0.66, tr("KK", "HH"), "right"), (0.84, tr("Miskin", "Poor"), "right"), (1.0, "RR", "right")]
     y = top - 0.045
     for x, head, align in cols:
         side.text(x, y, head, fontsize=7.5, fontweight="bold", ha=align, transform=side.transAxes, va="top", parse_math=False)
-    step = 0.03
+    step, line = 0.03, 0.022
+    shown = 0
     for _, row in prep.pockets.head(max_table).iterrows():
+        names = _wrap(", ".join(p.strip() for p in _plain(row.get("kelurahan", "")).split(",") if p.strip()), 30)
+        if y - step - line * (len(names) - 1) < _TABLE_BOTTOM + step:
+            break
         y -= step
-        values = [
-            str(int(row["rank"])),
-            _plain(str(row.get("kelurahan", "")).split(",")[0], max_len=24),
-            fmt_int(row["n_households"]),
-            fmt_pct(row["rate"], 0),
-            fmt_num(row["relative_risk"], 1),
-        ]
+        values = [str(int(row["rank"])), names[0], fmt_int(row["n_households"]), fmt_pct(row["rate"], 0), fmt_num(row["relative_risk"], 1)]
         for (x, _, align), v in zip(cols, values):
             side.text(x, y, v, fontsize=7.5, ha=align, transform=side.transAxes, va="top", parse_math=False)
-    if len(prep.pockets) > max_table:
+        for more in names[1:]:
+            y -= line
+            side.text(cols[1][0], y, more, fontsize=7.5, transform=side.transAxes, va="top", parse_math=False)
+        shown += 1
+    if len(prep.pockets) > shown:
         y -= step
-        side.text(0, y, tr("… dan {n} kantong lainnya", "… and {n} more pockets", n=len(prep.pockets) - max_table), fontsize=7.5, transform=side.transAxes, va="top", parse_math=False)
+        side.text(0, y, tr("… dan {n} kantong lainnya", "… and {n} more pockets", n=len(prep.pockets) - shown), fontsize=7.5, transform=side.transAxes, va="top", parse_math=False)
     if len(prep.pockets) == 0:
         y -= step
         side.text(0, y, tr("tidak ada kantong yang signifikan", "no significant pocket"), fontsize=7.5, transform=side.transAxes, va="top")
+    if prep.priority and len(prep.pockets):
+        side.text(0, 0.0, "\n".join(_wrap(prep.priority, 72)), fontsize=6.5, color="#444444", transform=side.transAxes, va="bottom", parse_math=False)
 
 
 def _caption(prep: _Prepared, pockets: PocketResult) -> str:
@@ -233,6 +318,7 @@ def _caption(prep: _Prepared, pockets: PocketResult) -> str:
     lines = [
         _method_line(pockets),
         *prep.notes,
+        *([prep.caption] if prep.caption else []),
         tr(
             "Kantong: tempat dengan persentase keluarga miskin jauh di atas sekitarnya. RR = risiko relatif, KK = keluarga. Dibuat dengan kantong {v}; tanpa data pribadi.",
             "Pockets: places where the share of poor households is significantly above the rest. RR = relative risk, HH = households. Made with kantong {v}; no personal data.",

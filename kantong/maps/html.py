@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kantong._errors import KantongWarning, OptionError
-from kantong._i18n import fmt_int, fmt_num, get_language, tr
+from kantong._errors import KantongWarning, OptionError, PrivacyWarning
+from kantong._i18n import fmt_int, fmt_num, get_language, tr, warn
 from kantong.maps.classify import NO_DATA_COLOR, POCKET_COLOR, _Classes
-from kantong.maps.features import _hexagons, _personal_features, _pocket_features, _village_features
+from kantong.maps.features import _hexagons, _kecamatan_features, _personal_features, _pocket_features, _village_features
 from kantong.maps.prepare import _method_line, _prepare, _Prepared
 from kantong.maps.runtime import _elements
 from kantong.maps.text import MapText, escape_text
@@ -28,71 +28,75 @@ if TYPE_CHECKING:
     from kantong.geocode import GeocodeResult
     from kantong.pockets import PocketResult
 
-__all__ = ["make_map", "render_map", "save_map"]
+__all__ = ["PERSONAL_MAP", "make_map", "render_map", "save_map"]
 
+#: where the map with personal data goes, under a run's DIR (never DIR/map.html, the shared file)
+PERSONAL_MAP = "internal/map-personal.html"
+
+
+def _personal_banner() -> str:
+    return tr("PRIBADI — jangan dibagikan", "PERSONAL — do not share")
+
+
+
+def _row(swatch: str, label: str) -> str:
+    return f'<div class="kt-row">{swatch}{escape_text(label)}</div>'
+
+
+def _legend_villages(prep: _Prepared) -> list[str]:
+    rows = ['<div class="kt-h">' + escape_text(tr("Keluarga miskin per kelurahan (% keluarga)", "Poor households by village (% of households)")) + "</div>"]
+    for color, label in zip(prep.classes.colors, prep.classes.labels(unit="%")):
+        rows.append(_row(f'<span class="kt-sw" style="background:{color}"></span>', label))
+    if prep.villages["rate"].isna().any() or not prep.classes.bins:
+        rows.append(_row(f'<span class="kt-sw" style="background:{NO_DATA_COLOR}"></span>', tr("tidak ada data", "no data")))
+    if prep.kecamatan is not None and len(prep.kecamatan):
+        rows.append(_row('<span class="kt-sw kt-kec"></span>', tr("batas kecamatan", "kecamatan (district) boundary")))
+    return rows
+
+
+def _legend_pockets(prep: _Prepared) -> list[str]:
+    rows = ['<div class="kt-h">' + escape_text(tr("Kantong kemiskinan", "Poverty pockets")) + "</div>"]
+    if not len(prep.pockets):
+        return [*rows, '<div class="kt-note">' + escape_text(tr("tidak ada kantong yang signifikan", "no significant pocket")) + "</div>"]
+    rows.append(_row('<span class="kt-sw kt-pocket"></span>', tr("kantong kemiskinan ({n})", "poverty pocket ({n})", n=len(prep.pockets))))
+    rows.append(_row('<span class="kt-rank">1</span>', tr("peringkat (1 = prioritas pertama)", "rank (1 = act first)")))
+    if prep.priority:
+        rows.append('<div class="kt-note">' + escape_text(prep.priority) + "</div>")
+    return rows
+
+
+def _legend_hexagons(hex_classes: _Classes | None, hex_stats: dict[str, int], *, min_households: int, hex_resolution: int) -> list[str]:
+    import h3
+
+    rows = []
+    if hex_classes is not None and hex_classes.bins:
+        area = h3.average_hexagon_area(hex_resolution, "km^2")
+        head = tr("Kepadatan keluarga (heksagon ±{a} km²)", "Household density (hexagons of ~{a} km²)", a=fmt_num(area, 2))
+        rows.append('<div class="kt-h">' + escape_text(head) + "</div>")
+        for color, label in zip(hex_classes.colors, hex_classes.labels()):
+            rows.append(_row(f'<span class="kt-sw" style="background:{color}"></span>', tr("{l} keluarga", "{l} households", l=label)))
+    if hex_stats.get("suppressed"):
+        note = tr(
+            "{c} heksagon dengan kurang dari {k} keluarga ({n} keluarga) tidak ditampilkan demi privasi.",
+            "{c} hexagons with fewer than {k} households ({n} households) not shown, for privacy.",
+            c=fmt_int(hex_stats["suppressed"]),
+            k=min_households,
+            n=fmt_int(hex_stats["suppressed_households"]),
+        )
+        rows.append('<div class="kt-note">' + escape_text(note) + "</div>")
+    return rows
 
 
 def _legend_html(prep: _Prepared, *, hex_classes: _Classes | None, hex_stats: dict[str, int], min_households: int, hex_resolution: int, pockets: PocketResult) -> str:
-    import h3
-
-    rows = [f"<summary>{escape_text(tr('Legenda', 'Legend'))}</summary>"]
-    rows.append(
-        '<div class="kt-h">'
-        + escape_text(tr("Keluarga miskin per kelurahan (% keluarga)", "Poor households by village (% of households)"))
-        + "</div>"
-    )
-    for color, label in zip(prep.classes.colors, prep.classes.labels(unit="%")):
-        rows.append(f'<div class="kt-row"><span class="kt-sw" style="background:{color}"></span>{escape_text(label)}</div>')
-    if prep.villages["rate"].isna().any() or not prep.classes.bins:
-        rows.append(
-            f'<div class="kt-row"><span class="kt-sw" style="background:{NO_DATA_COLOR}"></span>'
-            + escape_text(tr("tidak ada data", "no data"))
-            + "</div>"
-        )
-    rows.append('<div class="kt-h">' + escape_text(tr("Kantong kemiskinan", "Poverty pockets")) + "</div>")
-    if len(prep.pockets):
-        rows.append(
-            '<div class="kt-row"><span class="kt-sw kt-pocket"></span>'
-            + escape_text(tr("batas kantong ({n})", "pocket outline ({n})", n=len(prep.pockets)))
-            + "</div>"
-        )
-        rows.append(
-            '<div class="kt-row"><span class="kt-rank">1</span>'
-            + escape_text(tr("peringkat (1 = prioritas pertama)", "rank (1 = act first)"))
-            + "</div>"
-        )
-    else:
-        rows.append('<div class="kt-note">' + escape_text(tr("tidak ada kantong yang signifikan", "no significant pocket")) + "</div>")
-    if hex_classes is not None and hex_classes.bins:
-        area = h3.average_hexagon_area(hex_resolution, "km^2")
-        rows.append(
-            '<div class="kt-h">'
-            + escape_text(tr("Kepadatan keluarga (heksagon ±{a} km²)", "Household density (hexagons of ~{a} km²)", a=fmt_num(area, 2)))
-            + "</div>"
-        )
-        for color, label in zip(hex_classes.colors, hex_classes.labels()):
-            rows.append(
-                f'<div class="kt-row"><span class="kt-sw" style="background:{color}"></span>'
-                + escape_text(tr("{l} keluarga", "{l} households", l=label))
-                + "</div>"
-            )
-    if hex_stats.get("suppressed"):
-        rows.append(
-            '<div class="kt-note">'
-            + escape_text(
-                tr(
-                    "{c} heksagon dengan kurang dari {k} keluarga ({n} keluarga) tidak ditampilkan demi privasi.",
-                    "{c} hexagons with fewer than {k} households ({n} households) not shown, for privacy.",
-                    c=fmt_int(hex_stats["suppressed"]),
-                    k=min_households,
-                    n=fmt_int(hex_stats["suppressed_households"]),
-                )
-            )
-            + "</div>"
-        )
-    notes = [_method_line(pockets), *prep.notes]
     from kantong import __version__
 
+    rows = [f"<summary>{escape_text(tr('Legenda', 'Legend'))}</summary>"]
+    rows += _legend_villages(prep)
+    rows += _legend_pockets(prep)
+    rows += _legend_hexagons(hex_classes, hex_stats, min_households=min_households, hex_resolution=hex_resolution)
+    notes = [_method_line(pockets), *prep.notes]
+    if prep.caption:
+        notes.append(prep.caption)
     notes.append(tr("Dibuat dengan kantong {v}.", "Made with kantong {v}.", v=__version__))
     rows.extend(f'<div class="kt-note">{escape_text(n)}</div>' for n in notes)
     return '<div id="kantong-legend" class="kantong-box"><details open>' + "".join(rows) + "</details></div>"
@@ -138,8 +142,17 @@ def _base_map(prep: _Prepared, bounds: np.ndarray) -> folium.Map:
     el["Runtime"](
         page_title=prep.title,
         opts={
-            "panes": [["kantong-villages", 405], ["kantong-hex", 410], ["kantong-pockets", 450], ["kantong-points", 460], ["kantong-labels", 620]],
+            "panes": [
+                ["kantong-villages", 405],
+                ["kantong-hex", 410],
+                ["kantong-kecamatan", 420],
+                ["kantong-pockets", 450],
+                ["kantong-points", 460],
+                ["kantong-names", 600],
+                ["kantong-labels", 620],
+            ],
             "boxes": boxes,
+            "hatch": POCKET_COLOR,
         },
     ).add_to(m)
     # basemaps need the network; offline the map draws on its plain background
@@ -163,8 +176,29 @@ def _add_village_layer(m: folium.Map, prep: _Prepared) -> int:
             "style": {"color": "#555555", "weight": 0.8, "fillOpacity": 0.8, "fillColor": NO_DATA_COLOR},
             "hover": True,
             "locale": _locale(),
+            "names": {"pane": "kantong-names", "cls": "kantong-village-name", "priority": 0},
         },
         name=tr("Persentase miskin per kelurahan", "Poverty share by village"),
+    ).add_to(m)
+    return len(features)
+
+
+def _add_kecamatan_layer(m: folium.Map, prep: _Prepared) -> int:
+    features = _kecamatan_features(prep)
+    if not features:
+        return 0
+    _elements()["DataLayer"](
+        "kecamatan",
+        features,
+        {
+            "pane": "kantong-kecamatan",
+            "className": "kantong-kecamatan",
+            "style": {"color": "#333333", "weight": 2.5, "opacity": 0.9, "fill": False},
+            "interactive": False,
+            "locale": _locale(),
+            "names": {"pane": "kantong-names", "cls": "kantong-kec-name", "priority": 10},
+        },
+        name=tr("Batas dan nama kecamatan", "Kecamatan (district) boundaries"),
     ).add_to(m)
     return len(features)
 
@@ -197,7 +231,7 @@ def _add_pocket_layer(m: folium.Map, prep: _Prepared) -> int:
             "pane": "kantong-pockets",
             "className": "kantong-pocket",
             "labels": "kantong-labels",
-            "style": {"color": POCKET_COLOR, "weight": 3, "opacity": 1, "fill": True, "fillColor": POCKET_COLOR, "fillOpacity": 0.06},
+            "style": {"color": POCKET_COLOR, "weight": 3, "opacity": 1, "fill": True, "fillColor": "url(#kantong-hatch)", "fillOpacity": 1},
             "locale": _locale(),
         },
         name=tr("Kantong kemiskinan", "Poverty pockets"),
@@ -206,13 +240,12 @@ def _add_pocket_layer(m: folium.Map, prep: _Prepared) -> int:
 
 
 def _add_personal_layer(m: folium.Map, result: GeocodeResult, pockets: PocketResult) -> None:
-    warnings.warn(
-        tr(
-            "peta memuat data pribadi (NIK, nama, alamat, titik keluarga): jangan dibagikan",
-            "the map holds personal data (NIK, names, addresses, household points): do not share it",
-        ),
-        KantongWarning,
+    warn(
+        "peta memuat data pribadi (NIK, nama, alamat, titik keluarga): jangan dibagikan; simpan di {p}",
+        "the map holds personal data (NIK, names, addresses, household points): do not share it; keep it in {p}",
+        PrivacyWarning,
         stacklevel=3,
+        p=PERSONAL_MAP,
     )
     _elements()["DataLayer"](
         "households",
@@ -229,14 +262,15 @@ def _add_personal_layer(m: folium.Map, result: GeocodeResult, pockets: PocketRes
     ).add_to(m)
 
 
-def _add_controls(m: folium.Map, prep: _Prepared, legend: str) -> None:
+def _add_controls(m: folium.Map, prep: _Prepared, legend: str, *, personal: bool) -> None:
     import folium
     from folium.plugins import Fullscreen
 
     from kantong.maps.assets import cdn_url
 
     el = _elements()
-    title_html = f"<h1>{escape_text(prep.title)}</h1>"
+    title_html = f'<div class="kantong-personal">{escape_text(_personal_banner())}</div>' if personal else ""
+    title_html += f"<h1>{escape_text(prep.title)}</h1>"
     if prep.subtitle:
         title_html += f"<div>{escape_text(prep.subtitle)}</div>"
     el["Box"](f'<div id="kantong-title" class="kantong-box">{title_html}</div>').add_to(m)
@@ -276,7 +310,9 @@ def make_map(
         over ``text``.
     include_personal
         Add a household layer (points with NIK, name, address; hidden until switched
-        on). The HTML then holds personal data: a :class:`~kantong.KantongWarning` says so.
+        on). The map then says "PRIBADI — jangan dibagikan" above its title, a
+        :class:`~kantong.PrivacyWarning` says it holds personal data, and it belongs in
+        ``DIR/internal/`` (:data:`PERSONAL_MAP`), beside the shareable map without it.
     min_households
         Hexagons with fewer households are left out (privacy); at least 1.
     hex_resolution
@@ -308,13 +344,18 @@ def make_map(
     m = _base_map(prep, bounds)
     n_villages = _add_village_layer(m, prep)
     hex_classes, hex_stats = _add_hex_layer(m, result, resolution=int(hex_resolution), min_households=int(min_households))
+    n_kecamatan = _add_kecamatan_layer(m, prep)
     n_pockets = _add_pocket_layer(m, prep)
     if include_personal:
         _add_personal_layer(m, result, pockets)
     legend = _legend_html(prep, hex_classes=hex_classes, hex_stats=hex_stats, min_households=int(min_households), hex_resolution=int(hex_resolution), pockets=pockets)
-    _add_controls(m, prep, legend)
-    m.fit_bounds([[float(bounds[1]), float(bounds[0])], [float(bounds[3]), float(bounds[2])]])
+    _add_controls(m, prep, legend, personal=bool(include_personal))
+    frame = [[float(bounds[1]), float(bounds[0])], [float(bounds[3]), float(bounds[2])]]
+    _elements()["Frame"]({"bounds": frame}).add_to(m)
     m.kantong_stats = {  # type: ignore[attr-defined]  # what was drawn, for reports and tests
+        "bounds": frame,
+        "boundaries": prep.n_boundaries,
+        "kecamatan": n_kecamatan,
         "villages": n_villages,
         "pockets": n_pockets,
         "hexagons": hex_stats["shown"],
@@ -435,6 +476,13 @@ def render_map(
     return text
 
 
+def _says_personal(path: Path) -> bool:
+    """Whether a path says it holds personal data (an ``internal`` folder, or a name with
+    personal/pribadi/private/internal in it)."""
+    words = ("internal", "pribadi", "personal", "private", "rahasia")
+    return any(p.lower() == "internal" for p in path.parent.parts) or any(w in path.name.lower() for w in words)
+
+
 def save_map(
     m: folium.Map,
     path: str | Path,
@@ -479,6 +527,14 @@ def save_map(
     True
     """
     path = Path(path)
+    if getattr(m, "kantong_stats", {}).get("include_personal") and not _says_personal(path):
+        warn(
+            "peta berisi data pribadi ditulis ke {f}, nama yang tidak menyebut pribadi; tulis ke DIR/{p} (folder internal)",
+            "a map with personal data is written to {f}, a name that does not say personal; write it to DIR/{p} (the internal folder)",
+            PrivacyWarning,
+            f=path.name,
+            p=PERSONAL_MAP,
+        )
     text = render_map(m, offline=offline, fetch=fetch, cache_dir=cache_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")

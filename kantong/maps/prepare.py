@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from kantong._errors import OptionError
 from kantong._i18n import fmt_num, tr
@@ -22,13 +23,17 @@ if TYPE_CHECKING:
 
 @dataclass
 class _Prepared:
-    villages: Any  # GeoDataFrame, EPSG:4326: village_summary columns
+    villages: Any  # GeoDataFrame, EPSG:4326: village_summary columns (villages with households and their neighbours)
     pockets: Any  # GeoDataFrame, EPSG:4326
     classes: _Classes
     title: str
     subtitle: str
     notes: list[str] = field(default_factory=list)
     poor: str = ""
+    kecamatan: Any = None  # GeoDataFrame, EPSG:4326: ``kecamatan`` and the dissolved outline
+    priority: str = ""  # the rank rule in words (kantong.pockets.describe_priority)
+    caption: str = ""  # the user's extra caption line
+    n_boundaries: int = 0  # villages in the boundary file (before framing)
 
 
 def _village_figures(result: GeocodeResult, pockets: PocketResult, villages: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
@@ -56,6 +61,95 @@ def _village_figures(result: GeocodeResult, pockets: PocketResult, villages: gpd
     return out
 
 
+#: villages this close (degrees, about 10 m) to one with households are its neighbours
+_NEIGHBOUR_GAP = 1e-4
+
+
+def _framed(vs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The villages that hold households and the villages touching them (context).
+
+    A boundary file far larger than the households' area (a province, the country) is
+    cut down to what the map is about; without ``n_households`` (or without any
+    household) every village stays.
+    """
+    import shapely
+
+    if "n_households" not in vs or not len(vs):
+        return vs
+    has = vs["n_households"].fillna(0).to_numpy(dtype="float64") > 0
+    if not has.any() or has.all():
+        return vs
+    geoms = vs.geometry.to_numpy()
+    valid = np.array([g is not None and not g.is_empty for g in geoms])
+    keep = has.copy()
+    tree = shapely.STRtree(np.where(valid, geoms, None))
+    src = np.flatnonzero(has & valid)
+    _, hits = tree.query(geoms[src], predicate="dwithin", distance=_NEIGHBOUR_GAP)
+    keep[hits] = True
+    return vs.iloc[np.flatnonzero(keep)]
+
+
+def _kecamatan_key(vs: gpd.GeoDataFrame) -> pd.Series:
+    """The kecamatan of each village: its name, made unique by the kecamatan part of a
+    dotted Kemendagri code (``62.71.01``) where there is one."""
+    name = vs["kecamatan"].astype(object).where(vs["kecamatan"].notna(), "").astype(str).str.strip()
+    if "kode" in vs:
+        code = vs["kode"].astype(object).where(vs["kode"].notna(), "").astype(str).str.extract(r"^(\d{2}\.\d{2}\.\d{2})", expand=False).fillna("")
+        return name.where(name == "", name + "\x00" + code)
+    return name
+
+
+def _kecamatan(vs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Kecamatan outlines: the villages dissolved by kecamatan (EPSG:4326)."""
+    import geopandas as gpd
+    import shapely
+
+    if "kecamatan" not in vs or not len(vs):
+        return gpd.GeoDataFrame({"kecamatan": []}, geometry=[], crs="EPSG:4326")
+    key = _kecamatan_key(vs)
+    names, geoms = [], []
+    for k, idx in vs.groupby(key.to_numpy(), sort=True).indices.items():
+        if not k:
+            continue
+        parts = [g for g in vs.geometry.to_numpy()[idx] if g is not None and not g.is_empty]
+        if not parts:
+            continue
+        union = shapely.union_all(shapely.make_valid(np.asarray(parts, dtype=object)))
+        names.append(str(k).split("\x00")[0])
+        geoms.append(union)
+    return gpd.GeoDataFrame({"kecamatan": names}, geometry=geoms, crs="EPSG:4326")
+
+
+def _join_names(names: list[str]) -> str:
+    """``A``, ``A dan B``, ``A, B dan C`` (``and`` in English)."""
+    if len(names) <= 1:
+        return "".join(names)
+    return tr("{a} dan {b}", "{a} and {b}", a=", ".join(names[:-1]), b=names[-1])
+
+
+def _area_name(result: GeocodeResult, vs: gpd.GeoDataFrame) -> str:
+    """The area the households are in, for the default title: their kab/kota (up to
+    three), else their kecamatan (up to three), else nothing."""
+    hh = result.households
+    for col, fmt in (("kabkota", "{n}"), ("kecamatan", "kec")):
+        if col not in hh:
+            continue
+        names = hh[col].astype(object).where(hh[col].notna(), "").astype(str).str.strip()
+        names = names[names != ""]
+        if "is_duplicate" in hh:
+            names = names[~hh.loc[names.index, "is_duplicate"].to_numpy(dtype=bool)]
+        if not len(names):
+            continue
+        counts = names.value_counts()
+        top = [str(n) for n in counts.index[:3]]
+        if len(counts) > 3:  # too many to name: the most frequent one and how many more
+            top = [tr("{n} dan {k} lainnya", "{n} and {k} more", n=top[0], k=len(counts) - 1)]
+            return top[0] if fmt == "{n}" else tr("Kec. {n}", "{n} district", n=top[0])
+        joined = _join_names(top)
+        return joined if fmt == "{n}" else tr("Kec. {n}", "{n} district", n=joined)
+    return ""
+
+
 def _prepare(
     result: GeocodeResult,
     pockets: PocketResult,
@@ -63,28 +157,24 @@ def _prepare(
     *,
     text: MapText,
 ) -> _Prepared:
-    title, source, data_date = text.title, text.source, text.data_date
-    vs = _village_figures(result, pockets, villages)
+    from kantong.pockets import describe_priority
+
+    all_villages = _village_figures(result, pockets, villages)
+    vs = _framed(all_villages)
     rate_pct = np.round(100.0 * vs["rate"].to_numpy(dtype="float64", na_value=np.nan), 1)
     classes = _classify(rate_pct, POVERTY_COLORS)
     pk = pockets.pockets
     if pk.crs is not None and len(pk) and not pk.crs.equals("EPSG:4326"):
         pk = pk.to_crs(4326)
     pk = pk.sort_values("rank", kind="mergesort") if len(pk) else pk
+    title = text.title
     if title is None:
-        place = ""
-        hh = result.households
-        if "kabkota" in hh:
-            names = hh["kabkota"].fillna("").astype(str)
-            names = names[names.str.strip() != ""]
-            if len(names):
-                place = str(names.value_counts().index[0])
-        title = tr("Kantong Kemiskinan {w}", "Poverty Pockets {w}", w=place).strip()
+        title = tr("Kantong Kemiskinan {w}", "Poverty Pockets {w}", w=_area_name(result, vs)).strip()
     parts = []
-    if data_date:
-        parts.append(tr("Data per {d}", "Data as of {d}", d=_plain(data_date, max_len=60)))
-    if source:
-        parts.append(tr("Sumber: {s}", "Source: {s}", s=_plain(source, max_len=160)))
+    if text.data_date:
+        parts.append(tr("Data per {d}", "Data as of {d}", d=_plain(text.data_date, max_len=60)))
+    if text.source:
+        parts.append(tr("Sumber: {s}", "Source: {s}", s=_plain(text.source, max_len=160)))
     notes = [n for n in (pockets.comparison, pockets.message) if n]
     return _Prepared(
         villages=vs,
@@ -94,6 +184,10 @@ def _prepare(
         subtitle=" · ".join(parts),
         notes=notes,
         poor=pockets.poor,
+        kecamatan=_kecamatan(vs),
+        priority=describe_priority(),
+        caption=_plain(text.caption or "", max_len=300),
+        n_boundaries=len(all_villages),
     )
 
 

@@ -13,7 +13,7 @@ from kantong.maps.text import _js_json, escape_text
 
 _RUNTIME_JS = r"""
 (function () {
-  var K = window.kantong = window.kantong || {layers: {}, counts: {}};
+  var K = window.kantong = window.kantong || {layers: {}, counts: {}, names: [], badges: []};
   K.setup = function (map, o) {
     K.map = map;
     o.panes.forEach(function (p) { map.createPane(p[0]).style.zIndex = String(p[1]); });
@@ -26,6 +26,13 @@ _RUNTIME_JS = r"""
         L.DomEvent.disableScrollPropagation(e);
       }
     });
+    // the hatch that fills the pockets (the village colour shows between the lines)
+    var svg = '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>' +
+      '<pattern id="kantong-hatch" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">' +
+      '<rect width="2.6" height="7" fill="' + o.hatch + '" fill-opacity="0.75"></rect></pattern></defs></svg>';
+    document.body.insertAdjacentHTML('beforeend', svg);
+    map.on('zoomend', function () { K.placeBadges(); K.declutter(); });
+    map.on('overlayadd overlayremove', function () { K.declutter(); });
   };
   K.layer = function (key, data, o) {
     K.counts[key] = data.features.length;
@@ -40,12 +47,31 @@ _RUNTIME_JS = r"""
     return K.layers[key];
   };
   K.popup = {maxWidth: 380, minWidth: 240, autoPanPaddingTopLeft: [60, 90], autoPanPaddingBottomRight: [20, 20]};
+  // names written on the map (villages, kecamatan): not clickable, shown with their layer
+  K.nameLayer = function (gj, data, o) {
+    var group = L.layerGroup();
+    data.features.forEach(function (f) {
+      var p = f.properties;
+      if (!p.nm || !p.lp) { return; }
+      var mk = L.marker(p.lp, {
+        pane: o.names.pane, interactive: false, keyboard: false,
+        icon: L.divIcon({className: 'kantong-name ' + o.names.cls, html: '<span>' + p.nm + '</span>', iconSize: null})
+      });
+      mk.kantongPriority = o.names.priority + (p.k ? 1 : 0);
+      K.names.push(mk);
+      group.addLayer(mk);
+    });
+    gj.on('add', function () { if (K.map) { group.addTo(K.map); K.declutter(); } });
+    gj.on('remove', function () { if (K.map) { K.map.removeLayer(group); } });
+    return group;
+  };
   K.build = function (key, data, o) {
     var base = o.style;
     var fmt = window.Intl ? new Intl.NumberFormat(o.locale) : null;
     var gj = L.geoJSON(data, {
       pane: o.pane,
       className: o.className,
+      interactive: o.interactive !== false,
       style: function (f) {
         var s = {};
         for (var k in base) { s[k] = base[k]; }
@@ -72,21 +98,81 @@ _RUNTIME_JS = r"""
         }
       }
     });
+    if (o.names) { K.nameLayer(gj, data, o); }
     var layer = gj;
     if (o.labels) {
       layer = L.featureGroup([gj]);
-      data.features.forEach(function (f) {
-        var p = f.properties;
+      gj.eachLayer(function (l) {
+        var p = l.feature.properties;
         if (p.r == null || !p.lp) { return; }
         var mk = L.marker(p.lp, {
           pane: o.labels, keyboard: false,
           icon: L.divIcon({className: 'kantong-rank', html: String(Number(p.r)), iconSize: [24, 24]})
         });
+        mk.kantongShape = l;
+        mk.kantongInside = L.latLng(p.lp);
         if (p.p) { mk.bindPopup(p.p, K.popup); }
+        K.badges.push(mk);
         layer.addLayer(mk);
       });
     }
     return layer;
+  };
+  // a rank badge sits inside its pocket when the pocket is large on screen, else
+  // beside it (right of its outline, or left near the map's right edge)
+  K.placeBadges = function () {
+    var map = K.map;
+    if (!map) { return; }
+    var size = map.getSize();
+    K.badges.forEach(function (mk) {
+      var b = mk.kantongShape.getBounds();
+      var nw = map.latLngToContainerPoint(b.getNorthWest()), se = map.latLngToContainerPoint(b.getSouthEast());
+      var w = se.x - nw.x, h = se.y - nw.y;
+      if (w >= 72 && h >= 72) { mk.setLatLng(mk.kantongInside); return; }
+      var x = se.x + 16, y = nw.y + Math.min(h / 2, 12);
+      if (x > size.x - 20) { x = nw.x - 16; }
+      mk.setLatLng(map.containerPointToLatLng([x, y]));
+    });
+  };
+  // hide names that would overlap a rank badge or a more important name
+  K.declutter = function () {
+    var taken = [];
+    K.badges.forEach(function (mk) {
+      var e = mk.getElement();
+      if (e) { taken.push(e.getBoundingClientRect()); }
+    });
+    var names = K.names.slice().sort(function (a, b) { return b.kantongPriority - a.kantongPriority; });
+    names.forEach(function (mk) {
+      var e = mk.getElement();
+      if (!e) { return; }
+      e.style.visibility = 'visible';
+      var r = e.firstChild.getBoundingClientRect();
+      var hit = taken.some(function (t) {
+        return r.left < t.right + 2 && r.right > t.left - 2 && r.top < t.bottom + 1 && r.bottom > t.top - 1;
+      });
+      if (hit) { e.style.visibility = 'hidden'; } else { taken.push(r); }
+    });
+  };
+  // frame the data beside the title, the layer control and the legend, not under them
+  K.frame = function (o) {
+    var map = K.map, c = map.getContainer(), size = map.getSize();
+    var legend = document.getElementById('kantong-legend');
+    var title = document.getElementById('kantong-title');
+    var controls = c.querySelector('.leaflet-control-layers');
+    if (legend && size.x < 900) {
+      var d = legend.querySelector('details');
+      if (d) { d.open = false; }
+    }
+    var right = 10, top = 10;
+    [legend, controls].forEach(function (e) {
+      if (e && size.x >= 900) { right = Math.max(right, e.getBoundingClientRect().width + 20); }
+    });
+    if (title) { top = Math.max(top, title.getBoundingClientRect().bottom - c.getBoundingClientRect().top + 10); }
+    var bottom = 30;
+    if (legend && size.x < 900) { bottom = Math.max(bottom, legend.getBoundingClientRect().height + 34); }
+    map.fitBounds(o.bounds, {paddingTopLeft: [50, top], paddingBottomRight: [right, bottom], animate: false});
+    K.placeBadges();
+    K.declutter();
   };
 })();
 """
@@ -100,18 +186,28 @@ _CSS = """
   text-align: center; max-width: 56%%; }
 #kantong-title h1 { font-size: 17px; margin: 0; line-height: 1.25; }
 #kantong-title div { font-size: 12px; color: #444; }
+#kantong-title .kantong-personal { background: #b10026; color: #fff; font-weight: 700; font-size: 13px;
+  letter-spacing: 0.04em; border-radius: 4px; padding: 2px 8px; margin: 0 0 4px; }
 #kantong-legend { bottom: 24px; right: 10px; padding: 6px 10px; max-width: 310px;
   max-height: 72%%; overflow: auto; }
 #kantong-legend summary { font-weight: 700; cursor: pointer; }
 .kt-h { font-weight: 600; margin: 7px 0 2px; }
 .kt-row { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
 .kt-sw { width: 18px; height: 12px; border: 1px solid #888; display: inline-block; flex: none; opacity: 0.8; }
-.kt-pocket { border: 3px solid %(pocket)s; background: transparent; height: 8px; width: 14px; }
+.kt-pocket { border: 3px solid %(pocket)s; height: 8px; width: 14px; opacity: 1;
+  background: repeating-linear-gradient(45deg, %(pocket)s 0 2px, transparent 2px 5px); }
+.kt-kec { border: 0; border-top: 2.5px solid #333; height: 0; width: 18px; opacity: 1; }
 .kt-rank { width: 18px; height: 18px; border: 2px solid %(pocket)s; border-radius: 50%%; color: %(pocket)s;
   font-weight: 700; font-size: 11px; line-height: 14px; text-align: center; box-sizing: border-box; flex: none; }
 .kt-note { color: #555; font-size: 11px; margin-top: 5px; }
 .kantong-rank { background: #fff; border: 2px solid %(pocket)s; border-radius: 50%%; color: %(pocket)s;
-  font: 700 12px/20px Arial, Helvetica, sans-serif; text-align: center; box-sizing: border-box; }
+  font: 700 12px/20px Arial, Helvetica, sans-serif; text-align: center; box-sizing: border-box;
+  box-shadow: 0 0 0 2px rgba(255,255,255,0.8); }
+.kantong-name { pointer-events: none !important; }
+.kantong-name span { position: absolute; transform: translate(-50%%, -50%%); white-space: nowrap;
+  font: 11px/1.1 "Helvetica Neue", Arial, Helvetica, sans-serif; color: #222;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
+.kantong-kec-name span { font-size: 12px; font-weight: 700; letter-spacing: 0.08em; color: #333; }
 .kantong-popup table { border-collapse: collapse; margin-top: 4px; }
 .kantong-popup th { text-align: left; font-weight: 600; padding: 1px 10px 1px 0; vertical-align: top; white-space: nowrap; }
 .kantong-popup td { padding: 1px 0; }
@@ -225,5 +321,22 @@ def _box_classes() -> dict[str, type]:
             self._name = "KantongBox"
             self.content = content
 
-    return {"Runtime": Runtime, "Box": Box}
+    class Call(MacroElement):
+        """A call of kantong's runtime once the layers exist (``frame``: fit the data
+        beside the boxes, place the badges, hide overlapping names)."""
+
+        _template = Template(
+            """
+            {% macro script(this, kwargs) %}
+            window.kantong.frame({{ this.opts_json }});
+            {% endmacro %}
+            """
+        )
+
+        def __init__(self, opts: dict[str, Any]) -> None:
+            super().__init__()
+            self._name = "KantongFrame"
+            self.opts_json = _js_json(opts)
+
+    return {"Runtime": Runtime, "Box": Box, "Frame": Call}
 
