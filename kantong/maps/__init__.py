@@ -67,6 +67,7 @@ from kantong.maps.figure import A4_LANDSCAPE, FIGURE_DPI, _nice_length, _scale_l
 from kantong.maps.html import (
     _SCRIPT_LINK,
     _STYLE_LINK,
+    PERSONAL_MAP,
     _external_links,
     _legend_html,
     _offline_note,
@@ -85,6 +86,7 @@ __all__ = [
     "FIGURE_DPI",
     "A4_LANDSCAPE",
     "MapText",
+    "PERSONAL_MAP",
     "escape_text",
     "fisher_jenks_breaks",
     "make_map",
