@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import HOSTILE, hostile_city
 
 import kantong
 from kantong import assets
@@ -37,10 +38,6 @@ from kantong.maps import (
 )
 from kantong.pockets import detect_pockets, village_summary
 from kantong.synthetic import make_city
-
-from conftest import HOSTILE, hostile_city
-
-
 
 # --------------------------------------------------------------------------------------
 # fixtures
