@@ -2,12 +2,17 @@
 
 :func:`make_map` builds an interactive :class:`folium.Map` (it shows inline in Jupyter):
 
-* a kelurahan choropleth of the poverty share (Fisher-Jenks natural breaks as mapclassify computes them, the
-  colour-blind-safe ColorBrewer YlOrRd palette, a legend with units and class breaks),
-  village names on hover;
-* the pockets as outlined polygons labelled by their priority rank, each with a popup
-  (households, poor, people, rate, relative risk, p-value, kelurahan and RT/RW,
-  dominant deprivations);
+* a kelurahan choropleth of the poverty share (Fisher-Jenks natural breaks as mapclassify
+  computes them, the colour-blind-safe ColorBrewer YlOrRd palette, a legend with units
+  and class breaks), kelurahan names written on the map and kecamatan outlines (the
+  villages dissolved by kecamatan) with their names; names that would overlap a rank
+  badge or a more important name are hidden until zoomed in;
+* only the villages that hold households and their neighbours, framed beside (not under)
+  the title, the layer control and the legend; the default title names their area;
+* the pockets hatched and outlined, numbered by priority rank (the badge beside a pocket
+  too small on screen to hold it), each with a popup (households, poor, people, rate,
+  relative risk and p-value with plain words beside them, kelurahan, RT/RW grouped by RW
+  as in the workbook, dominant deprivations), and the priority rule in the legend;
 * household density aggregated to h3 hexagons (never one marker per household), hexagons
   with fewer than ``min_households`` households left out;
 * layer control, metric scale bar, fullscreen button, title and caption.
@@ -17,13 +22,17 @@ cache (:mod:`kantong.maps.assets`), so the file draws with no network at all; wi
 cache it links the CDNs, warns, and says so in a note visible in the map.
 
 Private by default: the HTML holds village and pocket figures and hexagon counts, never
-a NIK, name, address, family id or household point (``include_personal=True`` adds a
-household layer, with a warning). Every user-supplied string is escaped for HTML and
-JavaScript before it reaches the page (:func:`escape_text`).
+a NIK, name, address, family id or household point. ``include_personal=True`` adds a
+household layer: the map then says "PRIBADI — jangan dibagikan" on itself, a
+:class:`~kantong.PrivacyWarning` is issued, and it belongs in ``DIR/internal/``
+(:data:`PERSONAL_MAP`; :func:`save_map` warns when a personal map gets a name that does
+not say so). Every user-supplied string is escaped for HTML and JavaScript before it
+reaches the page (:func:`escape_text`).
 
 :func:`make_figure` draws the same for print with matplotlib (A4 landscape, title,
-legend, scale bar, north arrow, kelurahan labels, ranked pockets; no basemap, no
-network) and :func:`save_figure` writes PNG or PDF.
+legend, scale bar, north arrow, kelurahan and kecamatan names clear of the rank badges,
+hatched pockets, the ranked pockets with every kelurahan they cover, the priority rule;
+no basemap, no network) and :func:`save_figure` writes PNG or PDF.
 
 All text a planner reads is in Bahasa Indonesia unless ``kantong.set_language("en")``.
 

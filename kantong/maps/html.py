@@ -134,7 +134,7 @@ def _base_map(prep: _Prepared, bounds: np.ndarray) -> folium.Map:
 
     el = _elements()
     center = [float((bounds[1] + bounds[3]) / 2), float((bounds[0] + bounds[2]) / 2)]
-    m = el["KantongMap"](location=center, zoom_start=12, tiles=None, control_scale=False, zoom_control=True)
+    m = el["KantongMap"](location=center, zoom_start=12, tiles=None, control_scale=False, zoom_control=True, zoom_snap=0.25)
     # only what the map uses: Leaflet (no jQuery, Bootstrap, awesome-markers, fonts)
     m.default_js = [("leaflet", cdn_url("leaflet", "dist/leaflet.js"))]
     m.default_css = [("leaflet_css", cdn_url("leaflet", "dist/leaflet.css"))]

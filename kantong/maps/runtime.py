@@ -163,6 +163,9 @@ _RUNTIME_JS = r"""
       var d = legend.querySelector('details');
       if (d) { d.open = false; }
     }
+    if (controls && size.x < 700) {  // narrow screens: the layer list opens from its button
+      controls.classList.remove('leaflet-control-layers-expanded');
+    }
     var right = 10, top = 10;
     [legend, controls].forEach(function (e) {
       if (e && size.x >= 900) { right = Math.max(right, e.getBoundingClientRect().width + 20); }
@@ -213,7 +216,7 @@ _CSS = """
 .kantong-popup td { padding: 1px 0; }
 @media (max-width: 700px) {
   #kantong-legend { max-width: 62%%; font-size: 11px; }
-  #kantong-title { max-width: 90%%; top: 4px; }
+  #kantong-title { max-width: calc(100%% - 130px); top: 4px; }
   #kantong-title h1 { font-size: 14px; }
 }
 """ % {"bg": BACKGROUND_COLOR, "pocket": POCKET_COLOR}
