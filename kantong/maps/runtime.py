@@ -134,24 +134,25 @@ _RUNTIME_JS = r"""
       mk.setLatLng(map.containerPointToLatLng([x, y]));
     });
   };
-  // hide names that would overlap a rank badge or a more important name
+  // hide names that would overlap a rank badge or a more important name (all boxes are
+  // read first, then all visibilities written: one layout, however many names)
   K.declutter = function () {
     var taken = [];
     K.badges.forEach(function (mk) {
       var e = mk.getElement();
       if (e) { taken.push(e.getBoundingClientRect()); }
     });
-    var names = K.names.slice().sort(function (a, b) { return b.kantongPriority - a.kantongPriority; });
-    names.forEach(function (mk) {
-      var e = mk.getElement();
-      if (!e) { return; }
-      e.style.visibility = 'visible';
-      var r = e.firstChild.getBoundingClientRect();
+    var names = K.names.filter(function (mk) { return mk.getElement(); })
+      .sort(function (a, b) { return b.kantongPriority - a.kantongPriority; });
+    var boxes = names.map(function (mk) { return mk.getElement().firstChild.getBoundingClientRect(); });
+    var show = boxes.map(function (r) {
       var hit = taken.some(function (t) {
         return r.left < t.right + 2 && r.right > t.left - 2 && r.top < t.bottom + 1 && r.bottom > t.top - 1;
       });
-      if (hit) { e.style.visibility = 'hidden'; } else { taken.push(r); }
+      if (!hit) { taken.push(r); }
+      return !hit;
     });
+    names.forEach(function (mk, i) { mk.getElement().style.visibility = show[i] ? 'visible' : 'hidden'; });
   };
   // frame the data beside the title, the layer control and the legend, not under them
   K.frame = function (o) {
