@@ -254,7 +254,7 @@ def _add_run(app: typer.Typer) -> None:
         lang: str = _lang_option(),
         data_date: Optional[str] = typer.Option(None, "--data-date", help=tr("Tanggal data, untuk keterangan.", "Date of the data, for captions.")),
         source: Optional[str] = typer.Option(None, "--source", help=tr("Sumber data, untuk keterangan.", "Source of the data, for captions.")),
-        include_personal: bool = typer.Option(False, "--include-personal", help=tr("Tulis juga peta pribadi (nama, NIK, titik) di internal/map.html.", "Also write the personal map (names, NIK, points) to internal/map.html.")),
+        include_personal: bool = typer.Option(False, "--include-personal", help=tr("Tulis juga peta pribadi (nama, NIK, titik) di internal/map-personal.html.", "Also write the personal map (names, NIK, points) to internal/map-personal.html.")),
         pdf: bool = typer.Option(False, "--pdf", help=tr("Tulis juga map.pdf (A4 lanskap).", "Also write map.pdf (A4 landscape).")),
         title: Optional[str] = typer.Option(None, "--title", help=tr("Judul peta dan gambar.", "Title of the map and figure.")),
         code_col: Optional[str] = typer.Option(None, "--code-col", help=tr("Kolom kode desa pada batas wilayah.", "Village code column of the boundaries.")),
