@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from kantong import plan
+from kantong._i18n import fmt_rp
 
 BENCHMARK_ONLY_COSTS = {"electricity": 1_500_000, "cooking": 800_000, "education": 2_000_000}
 RATES = {"floor": 0.15, "wall": 0.20, "roof": 0.06, "water": 0.25, "sanitation": 0.35, "electricity": 0.05, "cooking": 0.25, "education": 0.30}
@@ -96,7 +97,7 @@ def main() -> None:
     costs = costs_table()
     full = int(plan.cost_needs(needs, costs)["cost_total"].sum())
     n_items = int(sum((needs[c] > 0).sum() for c in needs if c.startswith(("housing_", "need_")) and c != "need_housing"))
-    print(f"{args.pockets} pockets x 6 interventions ({n_items} integer variables); cost of every need {plan._rp(full)}")
+    print(f"{args.pockets} pockets x 6 interventions ({n_items} integer variables); cost of every need {fmt_rp(full)}")
     print(
         f"{'scenario':<9} {'budget':>6} {'greedy s':>9} {'milp s':>8} {'greedy removed':>15} {'milp removed':>13}"
         f" {'milp-greedy %':>14} {'to bound %':>11} {'status':>10} {'ok':>5}"
