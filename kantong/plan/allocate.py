@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kantong._errors import KantongWarning, OptionError
-from kantong._i18n import fmt_rp, tr
+from kantong._i18n import fmt_int, fmt_num, fmt_pct, fmt_rp, tr
 from kantong._normalize import label_key
 from kantong._validate import check_weights
 from kantong._vocab import INTERVENTIONS, intervention_label
@@ -38,7 +38,7 @@ class Allocation:
         removed: a household counts once per dimension), ``score`` (weighted), in rank
         order.
     by_intervention
-        Per intervention: ``need`` (units needed), ``units``, ``cost``, ``removed``,
+        Per intervention: ``need`` (units needed; NA when unknown), ``units``, ``cost``, ``removed``,
         ``unit_cost`` (NA when none), ``note`` (why not funded, when it is not).
     budget, total_cost, removed, score
         The budget and the totals of the answer (``total_cost <= budget``).
@@ -90,22 +90,22 @@ class Allocation:
         """A few lines a planner can read."""
         lines = [
             tr(
-                "Anggaran {b}: {c} dialokasikan ({m}), {r:,} deprivasi teratasi, sisa {l}.",
-                "Budget {b}: {c} allocated ({m}), {r:,} deprivations removed, {l} left.",
+                "Anggaran {b}: {c} dialokasikan ({m}), {r} deprivasi teratasi, sisa {l}.",
+                "Budget {b}: {c} allocated ({m}), {r} deprivations removed, {l} left.",
                 b=fmt_rp(self.budget),
                 c=fmt_rp(self.total_cost),
                 m=self.method,
-                r=self.removed,
+                r=fmt_int(self.removed),
                 l=fmt_rp(self.leftover),
             )
         ]
         if self.greedy is not None:
             lines.append(
                 tr(
-                    "Greedy: {c}, {r:,} deprivasi teratasi.",
-                    "Greedy: {c}, {r:,} deprivations removed.",
+                    "Greedy: {c}, {r} deprivasi teratasi.",
+                    "Greedy: {c}, {r} deprivations removed.",
                     c=fmt_rp(self.greedy.total_cost),
-                    r=self.greedy.removed,
+                    r=fmt_int(self.greedy.removed),
                 )
             )
         if self.message:
@@ -140,6 +140,7 @@ class _Problem:
     budget: int
     weights: dict[str, float]
     limits: dict[str, Any]  # :func:`_check_limits`, plus ``_keys``
+    unknown: frozenset[str] = frozenset()  # interventions whose need is unknown (NA)
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,8 @@ def allocate(
     lim["_keys"] = keys
     items, notes = _items(frame, unit, w)
     need_total = {i: int(frame[f"need_{i}"].to_numpy(dtype="float64", na_value=0).sum()) if f"need_{i}" in frame else 0 for i in INTERVENTIONS}
-    problem = _Problem(frame=frame, key=key, keys=keys, items=items, unit=unit, need_total=need_total, notes=notes, budget=amount, weights=w, limits=lim)
+    unknown = frozenset(i for i in INTERVENTIONS if len(frame) and f"need_{i}" in frame and frame[f"need_{i}"].isna().all())
+    problem = _Problem(frame=frame, key=key, keys=keys, items=items, unit=unit, need_total=need_total, notes=notes, budget=amount, weights=w, limits=lim, unknown=unknown)
 
     def build(x: np.ndarray, meth: str, status: str, message: str, greedy: Allocation | None) -> Allocation:
         return _result(problem, _Answer(x=x, method=meth, status=status, message=message, greedy=greedy))
@@ -262,23 +264,23 @@ def allocate(
         message = tr(
             "Pengoptimal berhenti sebelum selesai (batas waktu {t} dtk); jawaban greedy dipakai karena lebih baik.",
             "The optimiser stopped early (time limit {t} s); the greedy answer is used as it is better.",
-            t=time_limit,
+            t=fmt_num(time_limit, 0) if float(time_limit).is_integer() else fmt_num(time_limit, 1),
         )
     elif status != "optimal":
         score = float(items.value @ xm)
         if bound is not None and bound >= score:
             message = tr(
-                "Pengoptimal berhenti pada batas waktu {t} dtk: jawaban ini sah dan paling banyak {d:.1f} skor ({p:.4%}) di bawah yang terbaik.",
-                "The optimiser stopped at the time limit of {t} s: this answer is valid and at most {d:.1f} of score ({p:.4%}) below the best possible.",
-                t=time_limit,
-                d=bound - score,
-                p=(bound - score) / bound if bound else 0.0,
+                "Pengoptimal berhenti pada batas waktu {t} dtk: jawaban ini sah dan paling banyak {d} skor ({p}) di bawah yang terbaik.",
+                "The optimiser stopped at the time limit of {t} s: this answer is valid and at most {d} of score ({p}) below the best possible.",
+                t=fmt_num(time_limit, 0) if float(time_limit).is_integer() else fmt_num(time_limit, 1),
+                d=fmt_num(bound - score, 1),
+                p=fmt_pct((bound - score) / bound if bound else 0.0, 2),
             )
         else:
             message = tr(
                 "Pengoptimal berhenti pada batas waktu {t} dtk: jawaban ini sah tetapi mungkin belum optimal.",
                 "The optimiser stopped at the time limit of {t} s: this answer is valid but may not be optimal.",
-                t=time_limit,
+                t=fmt_num(time_limit, 0) if float(time_limit).is_integer() else fmt_num(time_limit, 1),
             )
     if xm.sum() == 0 and not message:
         message = tr(
@@ -336,9 +338,13 @@ def _items(frame: pd.DataFrame, unit: dict[str, int], w: dict[str, float]) -> tu
     rows, inter, ks, ns, cost, value = [], [], [], [], [], []
     notes: dict[str, str] = {}
     rank = _rank_of(frame)
+    nrow = len(frame)
     for j, i in enumerate(INTERVENTIONS):
         col = f"need_{i}"
         if col not in frame:
+            continue
+        if nrow and frame[col].isna().all():
+            notes[i] = tr("kebutuhan tidak diketahui: kolom deprivasinya tidak ada", "need unknown: its deprivation column is missing")
             continue
         need = np.maximum(frame[col].to_numpy(dtype="float64", na_value=0.0), 0).astype(np.int64)
         if need.sum() == 0:
@@ -372,6 +378,12 @@ def _nothing_reason(p: _Problem) -> str:
     items, unit, need_total, budget = p.items, p.unit, p.need_total, p.budget
     if len(p.frame) == 0:
         return tr("Tidak ada yang bisa didanai: tidak ada kantong (atau wilayah) dalam daftar kebutuhan.", "Nothing could be funded: the needs list holds no pocket (or area).")
+    if sum(need_total.values()) == 0 and p.unknown:
+        return tr(
+            "Tidak ada yang bisa didanai: kebutuhan tidak diketahui ({i}), karena berkas keluarga tanpa kolom deprivasinya.",
+            "Nothing could be funded: the needs are unknown ({i}), as the households file has no deprivation columns for them.",
+            i=", ".join(intervention_label(i) for i in sorted(p.unknown, key=INTERVENTIONS.index)),
+        )
     if sum(need_total.values()) == 0:
         return tr("Tidak ada yang bisa didanai: tidak ada kebutuhan tercatat.", "Nothing could be funded: no needs recorded.")
     if len(items.n) == 0:
@@ -574,7 +586,7 @@ def _per_intervention(p: _Problem, funded: pd.DataFrame) -> pd.DataFrame:
         per.append(
             {
                 "intervention": i,
-                "need": p.need_total[i],
+                "need": pd.NA if i in p.unknown else p.need_total[i],
                 "units": units,
                 "unit_cost": p.unit.get(i, pd.NA),
                 "cost": int(sub["cost"].sum()),
@@ -584,6 +596,8 @@ def _per_intervention(p: _Problem, funded: pd.DataFrame) -> pd.DataFrame:
         )
     by_inter = pd.DataFrame(per)
     by_inter["unit_cost"] = pd.array(by_inter["unit_cost"].tolist(), dtype="Int64")
+    if p.unknown:
+        by_inter["need"] = pd.array(by_inter["need"].tolist(), dtype="Int64")
     return by_inter
 
 

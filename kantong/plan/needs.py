@@ -7,18 +7,28 @@ Each family counts once (duplicate rows are skipped), whatever the grouping.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from kantong._errors import OptionError
+from kantong._errors import DataWarning, OptionError
 from kantong._family import family_roots
-from kantong._i18n import tr
+from kantong._i18n import tr, warn
 from kantong._validate import check_weights
-from kantong._vocab import DEFAULT_POOR, DIMENSIONS, INTERVENTION_DIMENSIONS, INTERVENTIONS, PROGRAMMES
+from kantong._vocab import (
+    DEFAULT_POOR,
+    DEPRIVATIONS,
+    DIMENSIONS,
+    INTERVENTION_DIMENSIONS,
+    INTERVENTIONS,
+    PROGRAMMES,
+    dimension_label,
+    intervention_label,
+)
 from kantong.plan.costs import _unit_costs, intervention_key, load_costs
 from kantong.plan.recipients import _listed, as_recipients
 from kantong.pockets import PRIORITY_WEIGHTS, priority
@@ -45,6 +55,7 @@ class _Flags:
     recv: dict[str, np.ndarray | None]
     recv_any: np.ndarray
     recv_known: np.ndarray
+    known: dict[str, bool]  # dimension -> does the file say anything about it?
 
 
 def _flags(hh: pd.DataFrame, *, poor: str, recipients: pd.DataFrame | None) -> _Flags:
@@ -58,6 +69,7 @@ def _flags(hh: pd.DataFrame, *, poor: str, recipients: pd.DataFrame | None) -> _
     members = hh["members"].to_numpy(dtype="float64", na_value=np.nan) if "members" in hh else np.full(n, np.nan)
     lack: dict[str, np.ndarray] = {}
     unknown = np.zeros(n, dtype=bool)
+    missing = set(missing_dimensions(hh))
     for d in DIMENSIONS:
         col = f"dep_{d}"
         if col in hh:
@@ -91,7 +103,81 @@ def _flags(hh: pd.DataFrame, *, poor: str, recipients: pd.DataFrame | None) -> _
     listed = _listed(hh, recipients)
     recv_any |= listed
     recv_known |= listed | (recipients is not None and len(recipients) > 0)
-    return _Flags(keep, members, lack, unknown, ranked, is_poor, desil, recv, recv_any, recv_known)
+    known = {d: d not in missing for d in DIMENSIONS}
+    return _Flags(keep, members, lack, unknown, ranked, is_poor, desil, recv, recv_any, recv_known, known)
+
+
+def missing_dimensions(households: pd.DataFrame) -> tuple[str, ...]:
+    """Deprivation dimensions the household table says nothing about: its ``dep_``
+    column is missing or entirely blank (an empty table misses none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> hh = pd.DataFrame({"dep_floor": pd.array([True, None], dtype="boolean"),
+    ...                    "dep_water": pd.array([None, None], dtype="boolean")})
+    >>> missing_dimensions(hh)[:3]
+    ('wall', 'roof', 'water')
+    """
+    if len(households) == 0:
+        return tuple(d for d in DIMENSIONS if f"dep_{d}" not in households)
+    return tuple(d for d in DIMENSIONS if f"dep_{d}" not in households or households[f"dep_{d}"].isna().all())
+
+
+def unknown_interventions(missing: Iterable[str]) -> tuple[str, ...]:
+    """Interventions whose need is unknown when the dimensions ``missing`` are: every
+    dimension it removes is missing (housing is counted from any of floor, wall, roof)."""
+    gone = set(missing)
+    return tuple(i for i in INTERVENTIONS if set(INTERVENTION_DIMENSIONS[i]) <= gone)
+
+
+def describe_unknown(missing: Sequence[str]) -> str:
+    """What a planner must know when deprivation columns are missing (warnings and the
+    workbook's notes say the same).
+
+    Examples
+    --------
+    >>> from kantong._i18n import language
+    >>> with language("en"):
+    ...     print(describe_unknown(["wall", "water"]))  # doctest: +NORMALIZE_WHITESPACE
+    Deprivation columns missing (or entirely blank) in the households file: wall
+    ('jenisdinding'), drinking water ('sumberairminum'). Unknown: the needs for Drinking
+    water are left empty, not 0. Housing (BSPS) is counted without wall.
+    """
+    cols = ", ".join(f"{dimension_label(d)} ('{DEPRIVATIONS[d][0][0]}')" for d in missing)
+    unknown = unknown_interventions(missing)
+    text = tr(
+        "Kolom deprivasi tidak ada (atau kosong semua) di berkas keluarga: {c}.",
+        "Deprivation columns missing (or entirely blank) in the households file: {c}.",
+        c=cols,
+    )
+    if unknown:
+        text += " " + tr(
+            "Tidak diketahui: kebutuhan {i} dibiarkan kosong, bukan 0.",
+            "Unknown: the needs for {i} are left empty, not 0.",
+            i=", ".join(intervention_label(i) for i in unknown),
+        )
+    partial = [d for d in INTERVENTION_DIMENSIONS["housing"] if d in missing]
+    if partial and "housing" not in unknown:
+        text += " " + tr(
+            "{h} dihitung tanpa {d}.",
+            "{h} is counted without {d}.",
+            h=intervention_label("housing"),
+            d=", ".join(dimension_label(d) for d in partial),
+        )
+    return text
+
+
+#: household tables already warned about (a run computes needs several times)
+_WARNED: weakref.WeakValueDictionary[int, pd.DataFrame] = weakref.WeakValueDictionary()
+
+
+def _warn_missing(hh: pd.DataFrame, missing: Sequence[str]) -> None:
+    """One console warning per household table naming the missing deprivation columns."""
+    if not missing or _WARNED.get(id(hh)) is hh:
+        return
+    _WARNED[id(hh)] = hh
+    warn("{t}", "{t}", DataWarning, stacklevel=3, t=describe_unknown(missing))
 
 
 def _pocket_codes(hh: pd.DataFrame, result: Any, pockets: Any) -> tuple[np.ndarray, pd.DataFrame]:
@@ -211,6 +297,12 @@ def needs(
         household without a member count adds none, unless no household of the group
         has one, then households are counted).
 
+        Unknown is not zero: when the file has no ``dep_<dimension>`` column (or it is
+        entirely blank, :func:`missing_dimensions`), ``lack_<dimension>`` is NA, and so
+        are ``need_``, ``people_`` (and ``housing_1..3``) of an intervention all of whose
+        dimensions are missing; a :class:`~kantong._errors.DataWarning` names the columns (once
+        per household table).
+
     Examples
     --------
     >>> import pandas as pd
@@ -234,6 +326,7 @@ def needs(
     if poor is None:
         poor = getattr(pockets, "poor", None) or DEFAULT_POOR
     f = _flags(hh, poor=poor, recipients=as_recipients(recipients))
+    _warn_missing(hh, [d for d in DIMENSIONS if not f.known[d]])
     if by == "pocket":
         codes, keys = _pocket_codes(hh, res, pockets)
     else:
@@ -268,18 +361,20 @@ def _aggregate(f: _Flags, codes: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame
     out["n_poor"] = count(f.poor & f.ranked)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["rate"] = np.where(out["n_ranked"] > 0, out["n_poor"] / np.maximum(out["n_ranked"], 1), np.nan)
+    blank = pd.array([pd.NA] * G, dtype="Int64")  # unknown: the file says nothing
     for d in DIMENSIONS:
-        out[f"lack_{d}"] = count(f.lack[d])
+        out[f"lack_{d}"] = count(f.lack[d]) if f.known[d] else blank.copy()
     n_housing = f.lack["floor"].astype(int) + f.lack["wall"].astype(int) + f.lack["roof"].astype(int)
     need_masks = {"housing": n_housing > 0}
     for i in INTERVENTIONS[1:]:
         need_masks[i] = f.lack[INTERVENTION_DIMENSIONS[i][0]]
+    unknown = set(unknown_interventions(d for d in DIMENSIONS if not f.known[d]))
     for i in INTERVENTIONS:
-        out[f"need_{i}"] = count(need_masks[i])
+        out[f"need_{i}"] = count(need_masks[i]) if i not in unknown else blank.copy()
     for i in INTERVENTIONS:
-        out[f"people_{i}"] = people(need_masks[i])
+        out[f"people_{i}"] = people(need_masks[i]) if i not in unknown else blank.copy()
     for k in (1, 2, 3):
-        out[f"housing_{k}"] = count(n_housing == k)
+        out[f"housing_{k}"] = count(n_housing == k) if "housing" not in unknown else blank.copy()
     out["n_dep_unknown"] = count(f.unknown)
     for p in PROGRAMMES:
         flag = f.recv[p]
@@ -296,7 +391,9 @@ def cost_needs(needs_df: pd.DataFrame, costs: pd.DataFrame | None = None) -> pd.
     Adds ``cost_<intervention>`` (need x unit cost; NA when the intervention has no unit
     cost), ``cost_total`` (over the interventions with a cost), ``cost_low`` and
     ``cost_high`` (the same with the table's ``low`` / ``high`` where given, else the
-    unit cost) and ``uncosted`` (interventions with a need but no unit cost).
+    unit cost), ``uncosted`` (interventions with a need but no unit cost) and
+    ``unknown_need`` (interventions whose need is unknown, NA in ``needs``: their cost is
+    NA and left out of the totals; a total is NA when every costed need is unknown).
 
     Examples
     --------
@@ -315,14 +412,22 @@ def cost_needs(needs_df: pd.DataFrame, costs: pd.DataFrame | None = None) -> pd.
     low = np.zeros(len(out))
     high = np.zeros(len(out))
     missing: list[list[str]] = [[] for _ in range(len(out))]
+    unknown: list[list[str]] = [[] for _ in range(len(out))]
+    costed_known = np.zeros(len(out), dtype=bool)  # some costed need is known
+    costed_unknown = np.zeros(len(out), dtype=bool)  # some costed need is unknown
     for i in INTERVENTIONS:
         col = f"need_{i}"
         if col not in out:
             continue
+        na = out[col].isna().to_numpy()
+        for r in np.flatnonzero(na):
+            unknown[r].append(i)
         need = out[col].to_numpy(dtype="float64", na_value=0.0)
         if i in unit:
             c = need * unit[i]
-            out[f"cost_{i}"] = pd.array(np.round(c).astype(np.int64), dtype="Int64")
+            out[f"cost_{i}"] = _masked(np.round(c), na)
+            costed_known |= ~na
+            costed_unknown |= na
             total += c
             lo = table.loc[i, "low"] if "low" in table and i in table.index else pd.NA
             hi = table.loc[i, "high"] if "high" in table and i in table.index else pd.NA
@@ -332,10 +437,12 @@ def cost_needs(needs_df: pd.DataFrame, costs: pd.DataFrame | None = None) -> pd.
             out[f"cost_{i}"] = pd.array([pd.NA] * len(out), dtype="Int64")
             for r in np.flatnonzero(need > 0):
                 missing[r].append(i)
-    out["cost_total"] = np.round(total).astype(np.int64)
-    out["cost_low"] = np.round(low).astype(np.int64)
-    out["cost_high"] = np.round(high).astype(np.int64)
+    blank = costed_unknown & ~costed_known  # every costed need unknown: the cost is too
+    for name, values in (("cost_total", total), ("cost_low", low), ("cost_high", high)):
+        whole = np.round(values).astype(np.int64)
+        out[name] = _masked(whole, blank) if blank.any() else whole
     out["uncosted"] = [", ".join(m) for m in missing]
+    out["unknown_need"] = [", ".join(m) for m in unknown]
     return out
 
 def apply_priority(pockets: PocketResult, *, weights: Mapping[str, float] | None = None) -> PocketResult:
@@ -365,3 +472,10 @@ def apply_priority(pockets: PocketResult, *, weights: Mapping[str, float] | None
     params = dict(pockets.params)
     params["priority_weights"] = w
     return replace(pockets, pockets=frame, params=params)
+
+
+def _masked(values: np.ndarray, na: np.ndarray) -> Any:
+    """Whole numbers as a nullable Int64 array, NA where ``na``."""
+    out = pd.array(values.astype(np.int64), dtype="Int64")
+    out[na] = pd.NA
+    return out

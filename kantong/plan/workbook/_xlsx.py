@@ -19,6 +19,7 @@ _FMT_RP = '"Rp" #,##0'
 _FMT_INT = "#,##0"
 _FMT_PCT = "0.0%"
 _FMT_DEC = "0.00"
+_FMT_DEC1 = "0.0"
 _FMT_P = "0.000"
 _FMT_TEXT = "@"
 
@@ -35,6 +36,37 @@ def _excel_value(v: object) -> object:
     return v
 
 
+#: first characters that make a spreadsheet program read text as a formula
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(ws: Any, row: int, column: int, value: object) -> Any:
+    """Write one cell: text always as text (never a formula), numbers as numbers.
+
+    The one way kantong writes a cell. openpyxl stores any string starting with ``=``
+    as a formula; here every string is forced to the string type, and text that a
+    spreadsheet program would run (``= + - @``) also gets Excel's quote prefix so that
+    editing the cell keeps it text. NIK and ids stay text, digits and all.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> c = put(ws, 1, 1, '=HYPERLINK("http://x","y")')
+    >>> c.data_type, c.value, c.quotePrefix
+    ('s', '=HYPERLINK("http://x","y")', True)
+    >>> put(ws, 2, 1, 5).data_type, put(ws, 3, 1, "6271010101800001").data_type
+    ('n', 's')
+    """
+    cell = ws.cell(row=row, column=column)
+    cell.value = _excel_value(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
 def _write_table(ws: Any, frame: pd.DataFrame, *, start_row: int = 1, formats: Mapping[str, str] | None = None, total: Mapping[str, object] | None = None, wrap: Iterable[str] = ()) -> int:
     """Write ``frame`` with a bold header at ``start_row``; returns the header row."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -46,14 +78,14 @@ def _write_table(ws: Any, frame: pd.DataFrame, *, start_row: int = 1, formats: M
     header_align = Alignment(wrap_text=True, vertical="top")
     wrap = set(wrap)
     for j, col in enumerate(frame.columns, start=1):
-        cell = ws.cell(row=start_row, column=j, value=str(col))
+        cell = put(ws, start_row, j, str(col))
         cell.font = bold
         cell.fill = fill
         cell.alignment = header_align
         cell.border = Border(bottom=thin)
     for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
         for j, (col, v) in enumerate(zip(frame.columns, row), start=1):
-            cell = ws.cell(row=i, column=j, value=_excel_value(v))
+            cell = put(ws, i, j, v)
             if col in formats:
                 cell.number_format = formats[col]
             cell.alignment = Alignment(wrap_text=col in wrap, vertical="top")
@@ -61,7 +93,7 @@ def _write_table(ws: Any, frame: pd.DataFrame, *, start_row: int = 1, formats: M
         r = start_row + len(frame) + 1
         for j, col in enumerate(frame.columns, start=1):
             if col in total:
-                cell = ws.cell(row=r, column=j, value=_excel_value(total[col]))
+                cell = put(ws, r, j, total[col])
                 cell.font = bold
                 cell.border = Border(top=thin)
                 if col in formats:

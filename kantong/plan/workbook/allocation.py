@@ -7,10 +7,19 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from kantong._i18n import fmt_rp, tr
+from kantong._i18n import fmt_int, fmt_rp, localise_number, tr
 from kantong._vocab import intervention_label
 from kantong.plan.allocate import Allocation
-from kantong.plan.workbook._xlsx import _FMT_DEC, _FMT_INT, _FMT_RP, _compact_rt_rw, _finish_sheet, _wrapped_lines, _write_table
+from kantong.plan.workbook._xlsx import (
+    _FMT_DEC,
+    _FMT_INT,
+    _FMT_RP,
+    _compact_rt_rw,
+    _finish_sheet,
+    _wrapped_lines,
+    _write_table,
+    put,
+)
 
 
 def _allocation_sheet(ws: Any, a: Allocation) -> None:
@@ -43,13 +52,13 @@ def _allocation_sheet(ws: Any, a: Allocation) -> None:
     notes = []
     if g is not None:
         notes.append(tr(
-            "Selisih optimal − greedy: {d:+,} deprivasi teratasi dengan anggaran yang sama.",
-            "Optimal − greedy: {d:+,} deprivations removed for the same budget.",
-            d=a.removed - g.removed,
+            "Selisih optimal − greedy: {d} deprivasi teratasi dengan anggaran yang sama.",
+            "Optimal − greedy: {d} deprivations removed for the same budget.",
+            d=("+" if a.removed - g.removed >= 0 else "−") + fmt_int(abs(a.removed - g.removed)),
         ))
     if a.message:
         notes.append(a.message)
-    notes.append(tr("Bobot per deprivasi: {w}.", "Weight per deprivation: {w}.", w=", ".join(f"{intervention_label(k)} {v:g}" for k, v in a.weights.items())))
+    notes.append(tr("Bobot per deprivasi: {w}.", "Weight per deprivation: {w}.", w=", ".join(f"{intervention_label(k)} {localise_number(f'{v:g}')}" for k, v in a.weights.items())))
     if a.limits:
         notes.append(tr("Batas: {l}.", "Limits: {l}.", l=_limits_text(a.limits)))
     r += 1
@@ -73,13 +82,14 @@ def _allocation_sheet(ws: Any, a: Allocation) -> None:
     totals: dict[str, object] = {tr("Intervensi", "Intervention"): tr("Jumlah", "Total")}
     for h in table.columns:
         if h in fm and h != tr("Biaya Satuan (Rp)", "Unit cost (Rp)"):
-            totals[h] = int(pd.to_numeric(table[h], errors="coerce").fillna(0).sum())
+            values = pd.to_numeric(table[h], errors="coerce")
+            totals[h] = int(values.fillna(0).sum()) if values.notna().any() else None  # unknown: blank
     _write_table(ws, table, start_row=r, formats=fm, total=totals, wrap=[tr("Keterangan", "Note")])
     r += len(table) + 3
     width = len(table.columns)
     for text in notes:
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
-        cell = ws.cell(row=r, column=1, value=text)
+        cell = put(ws, r, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         r += 1
     _finish_sheet(ws, header_row=1, widths={1: 34.0, width: 34.0}, max_width=22.0)
@@ -125,7 +135,7 @@ def _allocation_detail_sheet(ws: Any, a: Allocation) -> None:
     fm = {headers["rank"]: _FMT_INT, headers["units"]: _FMT_INT, headers["unit_cost"]: _FMT_RP, headers["cost"]: _FMT_RP, headers["removed"]: _FMT_INT}
     start = 1
     if len(detail) == 0:
-        ws.cell(row=1, column=1, value=a.message or tr("Tidak ada yang didanai.", "Nothing is funded."))
+        put(ws, 1, 1, a.message or tr("Tidak ada yang didanai.", "Nothing is funded."))
         start = 3
     first = headers[cols[0]] if cols else headers["intervention"]
     total = {first: tr("Jumlah", "Total"), headers["units"]: int(f["units"].sum()) if len(f) else 0, headers["cost"]: a.total_cost, headers["removed"]: a.removed}
@@ -141,7 +151,7 @@ def _limits_text(limits: Mapping[str, Any]) -> str:
         if kind == "intervention":
             parts += [tr("{i} maks. {v}", "{i} at most {v}", i=intervention_label(k), v=fmt_rp(v)) for k, v in values.items()]
         elif kind == "units":
-            parts += [tr("{i} maks. {v:,} unit", "{i} at most {v:,} units", i=intervention_label(k), v=v) for k, v in values.items()]
+            parts += [tr("{i} maks. {v} unit", "{i} at most {v} units", i=intervention_label(k), v=fmt_int(v)) for k, v in values.items()]
         elif kind == "pocket":
             vals = set(values.values())
             if len(vals) == 1 and len(values) > 1:

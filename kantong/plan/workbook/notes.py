@@ -3,43 +3,88 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from kantong._i18n import fmt_rp, tr
-from kantong._vocab import intervention_label
+from kantong._i18n import fmt_int, fmt_rp, localise_number, tr
+from kantong._vocab import DEFAULT_POOR, intervention_label
 from kantong.plan.allocate import Allocation
 from kantong.plan.costs import intervention_key
-from kantong.plan.needs import INCLUSION_DESIL
+from kantong.plan.needs import INCLUSION_DESIL, describe_unknown, missing_dimensions
 from kantong.plan.overlaps import Overlaps
 from kantong.plan.workbook._xlsx import _FMT_RP, _finish_sheet, _write_table
+from kantong.pockets import describe_priority
 
 
 def _notes_sheet(ws: Any, *, result: Any, pockets: Any, costs: pd.DataFrame, allocation: Allocation | None, overlaps: Overlaps, notes: Mapping[str, object]) -> None:
+    """Item / details: the definitions, the method, the data and the unit costs used."""
     from openpyxl.styles import Font
 
     import kantong
 
+    hh = result.households if hasattr(result, "households") else result
+    items = _method_items(pockets, notes) + _data_items(result, pockets, notes, missing=missing_dimensions(hh))
+    if allocation is not None:
+        items.append((tr("Alokasi", "Allocation"), tr(
+            "Memaksimalkan deprivasi yang teratasi (satu keluarga dihitung sekali per dimensi; bobot dapat diatur) dalam anggaran, dengan pengoptimal eksak (scipy milp / HiGHS); jawaban greedy ditampilkan sebagai pembanding. Di antara jawaban yang sama baiknya, kantong berperingkat lebih tinggi didahulukan.",
+            "Maximises the deprivations removed (a household counts once per dimension; weights configurable) within the budget, with an exact optimiser (scipy milp / HiGHS); the greedy answer is shown for comparison. Among equally good answers, better-ranked pockets come first.",
+        )))
+    for k, v in notes.items():
+        if k not in _KNOWN_NOTES and v not in (None, ""):
+            items.append((str(k), str(v)))
+    items.append((tr("Biaya satuan", "Unit costs"), "\n".join(_cost_lines(costs))))
+    items.append((tr("Dibuat dengan", "Made with"), f"kantong {kantong.__version__}, {date.today().isoformat()}"))
+    table = pd.DataFrame(items, columns=[tr("Butir", "Item"), tr("Keterangan", "Details")])
+    hdr = _write_table(ws, table, wrap=[tr("Butir", "Item"), tr("Keterangan", "Details")])
+    _finish_sheet(ws, header_row=hdr, widths={1: 24.0, 2: 110.0})
     bold = Font(bold=True)
-    poor = getattr(pockets, "poor", "desil <= 1")
-    pw = getattr(pockets, "params", {}).get("priority_weights")
-    items: list[tuple[str, str]] = [
+    for row in ws.iter_rows(min_row=2, max_row=len(table) + 1, min_col=1, max_col=1):
+        for cell in row:
+            cell.font = bold
+
+
+#: keys of ``notes`` that have their own row (the others are listed as given)
+_KNOWN_NOTES = ("data_date", "source", "poor")
+
+
+def _method_items(pockets: Any, notes: Mapping[str, object]) -> list[tuple[str, str]]:
+    """Poverty definition, pocket method, priority rank."""
+    poor = str(notes.get("poor") or getattr(pockets, "poor", "") or DEFAULT_POOR)
+    alpha = getattr(pockets, "alpha", "")
+    level = str(getattr(pockets, "level", ""))
+    levels = {"cell": tr("sel heksagon", "hexagon cell"), "kelurahan": tr("kelurahan", "kelurahan (village)")}
+    return [
         (tr("Definisi miskin", "Poverty definition"), tr(
             "{p} (desil kesejahteraan: 1 = 10% termiskin secara nasional; praktik P3KE untuk kemiskinan ekstrem).",
-            "{p} (welfare decile: 1 = poorest 10 % nationally; the P3KE practice for extreme poverty).",
+            "{p} (welfare decile: 1 = poorest 10% nationally; the P3KE practice for extreme poverty).",
             p=poor,
         )),
         (tr("Metode kantong", "Pocket method"), tr(
             "{m}, tingkat {lv}, alpha {a}, {r} replikasi, seed {s}. Kantong = tempat yang persentase keluarga miskinnya nyata lebih tinggi dari wilayah lain.",
             "{m}, {lv} level, alpha {a}, {r} replicates, seed {s}. A pocket is a place where the share of poor households is significantly higher than elsewhere.",
-            m=getattr(pockets, "method", ""), lv=getattr(pockets, "level", ""), a=getattr(pockets, "alpha", ""), r=getattr(pockets, "replicates", ""), s=getattr(pockets, "seed", ""),
+            m=getattr(pockets, "method", ""),
+            lv=levels.get(level, level),
+            a=localise_number(f"{alpha:g}") if isinstance(alpha, (int, float)) else alpha,
+            r=fmt_int(getattr(pockets, "replicates", "")) if isinstance(getattr(pockets, "replicates", None), int) else getattr(pockets, "replicates", ""),
+            s=getattr(pockets, "seed", ""),
         )),
-        (tr("Peringkat prioritas", "Priority rank"), _priority_note(pw)),
-        (tr("Kebutuhan", "Needs"), tr(
-            "Keluarga (dan jiwa) yang kekurangan tiap layanan dasar; tiap keluarga dihitung sekali (baris ganda dilewati); isian kosong = tidak diketahui, tidak dihitung. Rumah: satu unit BSPS per keluarga yang kurang lantai, dinding atau atap.",
-            "Households (and people) lacking each basic service; each family counts once (duplicate rows skipped); a blank label is unknown and not counted. Housing: one BSPS unit per household lacking floor, wall or roof.",
+        (tr("Peringkat prioritas", "Priority rank"), describe_priority(getattr(pockets, "params", {}).get("priority_weights"))),
+        (tr("Kriteria peringkat", "Rank criteria"), tr(
+            "Skor dan persentil tiap kantong ada di lembar Kantong (kolom Skor Prioritas, Persentil % Miskin, Persentil Jumlah Miskin, Keparahan Deprivasi, Persentil Keparahan). Peringkat sama dengan 'rank' di pockets.geojson.",
+            "The score and percentiles of each pocket are in the Pockets sheet (columns Priority score, Percentile: poverty rate, Percentile: poor households, Deprivation severity, Percentile: severity). The rank is the same as 'rank' in pockets.geojson.",
         )),
+    ]
+
+
+def _data_items(result: Any, pockets: Any, notes: Mapping[str, object], *, missing: Sequence[str]) -> list[tuple[str, str]]:
+    """Needs, exclusion / inclusion, costs, data date and source, P3KE and pocket notes."""
+    need_text = tr(
+        "Keluarga (dan jiwa) yang kekurangan tiap layanan dasar; tiap keluarga dihitung sekali (baris ganda dilewati); isian kosong = tidak diketahui, tidak dihitung. Rumah: satu unit BSPS per keluarga yang kurang lantai, dinding atau atap.",
+        "Households (and people) lacking each basic service; each family counts once (duplicate rows skipped); a blank label is unknown and not counted. Housing: one BSPS unit per household lacking floor, wall or roof.",
+    )
+    items = [
+        (tr("Kebutuhan", "Needs"), need_text + (" " + describe_unknown(missing) if missing else "")),
         (tr("Exclusion / inclusion", "Exclusion / inclusion"), tr(
             "Exclusion: keluarga miskin yang tercatat tidak menerima program apa pun (PKH, BPNT, BLT, PBI-JK, daftar tambahan). Inclusion: keluarga desil ≥ {d} yang menerima bantuan.",
             "Exclusion: poor households recorded as receiving no programme (PKH, BPNT, BLT, PBI-JK, extra list). Inclusion: households with desil ≥ {d} receiving aid.",
@@ -56,22 +101,7 @@ def _notes_sheet(ws: Any, *, result: Any, pockets: Any, costs: pd.DataFrame, all
         items.append((tr("Catatan P3KE", "P3KE note"), pockets.comparison))
     if getattr(pockets, "message", ""):
         items.append((tr("Catatan kantong", "Pocket note"), pockets.message))
-    if allocation is not None:
-        items.append((tr("Alokasi", "Allocation"), tr(
-            "Memaksimalkan deprivasi yang teratasi (satu keluarga dihitung sekali per dimensi; bobot dapat diatur) dalam anggaran, dengan pengoptimal eksak (scipy milp / HiGHS); jawaban greedy ditampilkan sebagai pembanding. Di antara jawaban yang sama baiknya, kantong berperingkat lebih tinggi didahulukan.",
-            "Maximises the deprivations removed (a household counts once per dimension; weights configurable) within the budget, with an exact optimiser (scipy milp / HiGHS); the greedy answer is shown for comparison. Among equally good answers, better-ranked pockets come first.",
-        )))
-    for k, v in notes.items():
-        if k not in ("data_date", "source") and v not in (None, ""):
-            items.append((str(k), str(v)))
-    items.append((tr("Dibuat dengan", "Made with"), f"kantong {kantong.__version__}, {date.today().isoformat()}"))
-    items.insert(-1, (tr("Biaya satuan", "Unit costs"), "\n".join(_cost_lines(costs))))
-    table = pd.DataFrame(items, columns=[tr("Butir", "Item"), tr("Keterangan", "Details")])
-    hdr = _write_table(ws, table, wrap=[tr("Butir", "Item"), tr("Keterangan", "Details")])
-    _finish_sheet(ws, header_row=hdr, widths={1: 24.0, 2: 110.0})
-    for row in ws.iter_rows(min_row=2, max_row=len(table) + 1, min_col=1, max_col=1):
-        for cell in row:
-            cell.font = bold
+    return items
 
 
 def _source_text(notes: Mapping[str, object], result: Any) -> str:
@@ -82,21 +112,6 @@ def _source_text(notes: Mapping[str, object], result: Any) -> str:
     if given and file and file not in given:
         return tr("{s} (berkas {f})", "{s} (file {f})", s=given, f=file)
     return given or file or tr("(tidak disebutkan)", "(not given)")
-
-
-def _priority_note(weights: Mapping[str, float] | None) -> str:
-    if weights is None:  # the pockets' own rank (detect_pockets), not apply_priority
-        return tr(
-            "1 = ditangani lebih dulu: menurut kelebihan keluarga miskin (berapa keluarga miskin lebih banyak daripada yang diberikan persentase wilayah lain), terbesar dulu. Sama dengan 'rank' di pockets.geojson.",
-            "1 = act first: by excess poor households (how many more poor households than the rest of the area's rate would give), largest first. The same as 'rank' in pockets.geojson.",
-        )
-    return tr(
-        "1 = ditangani lebih dulu. Skor = rata-rata tertimbang dari posisi (persentil) kantong menurut persentase miskin (bobot {r:g}), jumlah keluarga miskin ({s:g}) dan keparahan deprivasi, yaitu rata-rata porsi keluarga yang kekurangan tiap layanan dasar ({v:g}). Sama dengan 'rank' di pockets.geojson.",
-        "1 = act first. Score = weighted mean of each pocket's percentile on poverty rate (weight {r:g}), number of poor households ({s:g}) and severity of deprivation, the mean share of households lacking each basic service ({v:g}). The same as 'rank' in pockets.geojson.",
-        r=weights["rate"],
-        s=weights["size"],
-        v=weights["severity"],
-    )
 
 
 def _cost_lines(costs: pd.DataFrame) -> list[str]:

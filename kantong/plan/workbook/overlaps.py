@@ -10,7 +10,7 @@ import pandas as pd
 
 from kantong._i18n import language, tr
 from kantong.plan.overlaps import CHECKS, Overlaps, _check_texts
-from kantong.plan.workbook._xlsx import _FMT_INT, _FMT_TEXT, _finish_sheet, _write_table
+from kantong.plan.workbook._xlsx import _FMT_INT, _FMT_TEXT, _finish_sheet, _write_table, put
 
 
 def _overlap_sheet(ws: Any, ov: Overlaps) -> None:
@@ -27,7 +27,7 @@ def _overlap_sheet(ws: Any, ov: Overlaps) -> None:
     table = pd.DataFrame(rows)
     hdr = _write_table(ws, table, formats={tr("Keluarga", "Families"): _FMT_INT, tr("Baris", "Rows"): _FMT_INT}, wrap=[tr("Pemeriksaan", "Check"), tr("Keterangan", "Note")])
     r = len(table) + 3
-    ws.cell(row=r, column=1, value=tr(
+    put(ws, r, 1, tr(
         "Hanya jumlah: daftar keluarganya ada di internal/overlaps.xlsx (data pribadi, hanya untuk kantor data).",
         "Counts only: the families are listed in internal/overlaps.xlsx (personal data, for the data office only).",
     ))
@@ -65,7 +65,7 @@ def write_overlaps_xlsx(path: str | Path, overlaps: Overlaps, *, lang: str | Non
         ws = wb.active
         ws.title = tr("Ringkasan", "Summary")
         _overlap_sheet(ws, overlaps)
-        ws.cell(row=len(overlaps.summary) + 3, column=1, value=tr(
+        put(ws, len(overlaps.summary) + 3, 1, tr(
             "DATA PRIBADI: hanya untuk kantor data; jangan dibagikan.",
             "PERSONAL DATA: for the data office only; do not share.",
         ))
@@ -96,7 +96,7 @@ def write_overlaps_xlsx(path: str | Path, overlaps: Overlaps, *, lang: str | Non
             table = pd.DataFrame({headers[c]: frame[c].to_numpy() for c in cols})
             text = {headers[c]: _FMT_TEXT for c in ("household_id", "nik", "rt", "rw", "kode") if c in cols}
             if len(table) == 0:
-                sheet.cell(row=1, column=1, value=tr("Tidak ada temuan.", "No findings."))
+                put(sheet, 1, 1, tr("Tidak ada temuan.", "No findings."))
                 _finish_sheet(sheet, header_row=1)
                 continue
             hdr = _write_table(sheet, table, formats=text)

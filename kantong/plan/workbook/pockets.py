@@ -16,13 +16,22 @@ from kantong._i18n import language, tr
 from kantong._vocab import INTERVENTIONS, dimension_label, intervention_label
 from kantong.plan.allocate import Allocation
 from kantong.plan.costs import load_costs
-from kantong.plan.needs import INCLUSION_DESIL, _area_codes, _pocket_codes, cost_needs, needs
+from kantong.plan.needs import (
+    INCLUSION_DESIL,
+    _area_codes,
+    _pocket_codes,
+    cost_needs,
+    describe_unknown,
+    missing_dimensions,
+    needs,
+)
 from kantong.plan.overlaps import Overlaps
 from kantong.plan.overlaps import overlaps as _compute_overlaps
-from kantong.plan.workbook._xlsx import _FMT_INT, _FMT_PCT, _FMT_RP, _compact_rt_rw, _finish_sheet, _write_table
+from kantong.plan.workbook._xlsx import _FMT_DEC1, _FMT_INT, _FMT_PCT, _FMT_RP, _compact_rt_rw, _finish_sheet, _write_table, put
 from kantong.plan.workbook.allocation import _allocation_detail_sheet, _allocation_sheet
 from kantong.plan.workbook.notes import _costs_sheet, _notes_sheet
 from kantong.plan.workbook.overlaps import _overlap_sheet
+from kantong.pockets import describe_priority, priority_criteria
 
 if TYPE_CHECKING:
     from kantong.geocode import GeocodeResult
@@ -65,7 +74,14 @@ def _sheet_specs(by: str, kind: str) -> list[tuple[str, str, str | None]]:
             ("rate", tr("Persentase Miskin", "Poverty rate"), _FMT_PCT),
         ]
         if by == "pocket":
-            cols.append(("deprivations", tr("Deprivasi Dominan", "Dominant deprivations"), None))
+            cols += [
+                ("priority_score", tr("Skor Prioritas (0–100)", "Priority score (0–100)"), _FMT_DEC1),
+                ("pct_rate", tr("Persentil % Miskin", "Percentile: poverty rate"), _FMT_DEC1),
+                ("pct_size", tr("Persentil Jumlah Miskin", "Percentile: poor households"), _FMT_DEC1),
+                ("severity", tr("Keparahan Deprivasi", "Deprivation severity"), _FMT_PCT),
+                ("pct_severity", tr("Persentil Keparahan", "Percentile: severity"), _FMT_DEC1),
+                ("deprivations", tr("Deprivasi Dominan", "Dominant deprivations"), None),
+            ]
         for i in INTERVENTIONS:
             cols.append((f"need_{i}", tr("Butuh {x} (KK)", "Need {x} (households)", x=intervention_label(i)), _FMT_INT))
         cols.append(("cost_total", tr("Perkiraan Biaya (Rp)", "Estimated cost (Rp)"), _FMT_RP))
@@ -114,7 +130,8 @@ def _build_table(costed: pd.DataFrame, specs: list[tuple[str, str, str | None]])
     totals: dict[str, object] = {present[0][1]: tr("Jumlah", "Total")} if present else {}
     for c, h, f in present:
         if f in (_FMT_INT, _FMT_RP) and c != "rank":
-            totals[h] = int(pd.to_numeric(costed[c], errors="coerce").fillna(0).sum())
+            values = pd.to_numeric(costed[c], errors="coerce")
+            totals[h] = int(values.fillna(0).sum()) if values.notna().any() or len(values) == 0 else None  # unknown: blank
         if c == "rate":
             nr = int(costed["n_ranked"].sum()) if "n_ranked" in costed else 0
             totals[h] = (int(costed["n_poor"].sum()) / nr) if nr else None
@@ -194,35 +211,10 @@ def write_pockets_xlsx(
         if costs is None:
             costs = load_costs()
         ov = overlaps if overlaps is not None else _compute_overlaps(result, pockets=pockets)
-        rec = ov.recipients
-        frames = {}
-        for by in ("pocket", "kelurahan", "kecamatan"):
-            n = needs(result, pockets, by=by, recipients=rec)
-            if by != "pocket":
-                n = _with_pocket_counts(n, result, pockets, by=by)
-            frames[by] = cost_needs(n, costs)
+        frames = _frames(result, pockets, costs, recipients=ov.recipients)
         wb = Workbook()
-        layout = [
-            ("pocket", "needs", tr("Kantong", "Pockets")),
-            ("pocket", "costs", tr("Biaya Kantong", "Pocket Costs")),
-            ("pocket", "aid", tr("Bantuan Kantong", "Pocket Aid")),
-            ("kelurahan", "needs", tr("Kelurahan", "Villages")),
-            ("kecamatan", "needs", tr("Kecamatan", "Districts")),
-            ("kelurahan", "aid", tr("Bantuan Kelurahan", "Village Aid")),
-        ]
-        wrap = {"RT/RW", tr("Deprivasi Dominan", "Dominant deprivations"), tr("Kelurahan/Desa", "Kelurahan/Village"), tr("Kebutuhan Tanpa Biaya Satuan", "Needs without unit cost")}
-        for k, (by, kind, title) in enumerate(layout):
-            sheet = wb.active if k == 0 else wb.create_sheet(title)
-            sheet.title = title
-            table, formats, totals = _build_table(frames[by], _sheet_specs(by, kind))
-            start = 1
-            if by == "pocket" and len(table) == 0:
-                msg = pockets.message or tr("Tidak ada kantong kemiskinan yang ditemukan.", "No poverty pocket was found.")
-                sheet.cell(row=1, column=1, value=msg)
-                start = 3
-            hdr = _write_table(sheet, table, start_row=start, formats=formats, total=totals if len(table) else None, wrap=wrap)
-            widths = {j: 20.0 for j, col in enumerate(table.columns, start=1) if col in wrap}
-            _finish_sheet(sheet, header_row=hdr, widths=widths, max_width=22.0)
+        hh = result.households if hasattr(result, "households") else result
+        _area_sheets(wb, frames, pockets, missing=missing_dimensions(hh))
         _overlap_sheet(wb.create_sheet(tr("Tumpang Tindih", "Overlaps")), ov)
         if allocation is not None:
             _allocation_sheet(wb.create_sheet(tr("Alokasi", "Allocation")), allocation)
@@ -251,3 +243,72 @@ def _with_pocket_counts(n: pd.DataFrame, result: Any, pockets: Any, *, by: str) 
     return out
 
 
+
+
+#: the sheets of units: (unit, kind of columns, title in Bahasa Indonesia, in English)
+_LAYOUT = (
+    ("pocket", "needs", "Kantong", "Pockets"),
+    ("pocket", "costs", "Biaya Kantong", "Pocket Costs"),
+    ("pocket", "aid", "Bantuan Kantong", "Pocket Aid"),
+    ("kelurahan", "needs", "Kelurahan", "Villages"),
+    ("kecamatan", "needs", "Kecamatan", "Districts"),
+    ("kelurahan", "aid", "Bantuan Kelurahan", "Village Aid"),
+)
+
+
+def _frames(result: Any, pockets: Any, costs: pd.DataFrame, *, recipients: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The costed needs per pocket (with the criteria of the rank), kelurahan and kecamatan."""
+    frames = {}
+    for by in ("pocket", "kelurahan", "kecamatan"):
+        n = needs(result, pockets, by=by, recipients=recipients)
+        if by != "pocket":
+            n = _with_pocket_counts(n, result, pockets, by=by)
+        frames[by] = cost_needs(n, costs)
+    frames["pocket"] = _with_criteria(frames["pocket"], pockets)
+    return frames
+
+
+def _with_criteria(n: pd.DataFrame, pockets: Any) -> pd.DataFrame:
+    """Add the criteria behind each pocket's rank (:func:`kantong.pockets.priority_criteria`),
+    percentiles and score on a 0-100 scale."""
+    frame = getattr(pockets, "pockets", None)
+    out = n.copy()
+    if frame is None or len(frame) == 0 or "pocket_id" not in out:
+        return out
+    crit = priority_criteria(frame, weights=_weights(pockets))
+    crit.index = frame["pocket_id"].astype(str).to_numpy()
+    at = out["pocket_id"].astype(str)
+    out["priority_score"] = 100.0 * at.map(crit["score"]).to_numpy(dtype="float64")
+    for k in ("rate", "size", "severity"):
+        out[f"pct_{k}"] = 100.0 * at.map(crit[f"pct_{k}"]).to_numpy(dtype="float64")
+    out["severity"] = at.map(crit["severity"]).to_numpy(dtype="float64")
+    return out
+
+
+def _weights(pockets: Any) -> Mapping[str, float] | None:
+    """The priority weights the pockets' rank was made with (``None``: the defaults)."""
+    return getattr(pockets, "params", {}).get("priority_weights")
+
+
+def _area_sheets(wb: Any, frames: Mapping[str, pd.DataFrame], pockets: Any, *, missing: tuple[str, ...]) -> None:
+    """The sheets of pockets, kelurahan and kecamatan: needs, costs and aid received."""
+    wrap = {"RT/RW", tr("Deprivasi Dominan", "Dominant deprivations"), tr("Kelurahan/Desa", "Kelurahan/Village"), tr("Kebutuhan Tanpa Biaya Satuan", "Needs without unit cost")}
+    for k, (by, kind, title_id, title_en) in enumerate(_LAYOUT):
+        title = tr(title_id, title_en)
+        sheet = wb.active if k == 0 else wb.create_sheet(title)
+        sheet.title = title
+        table, formats, totals = _build_table(frames[by], _sheet_specs(by, kind))
+        start = 1
+        if by == "pocket" and len(table) == 0:
+            put(sheet, 1, 1, pockets.message or tr("Tidak ada kantong kemiskinan yang ditemukan.", "No poverty pocket was found."))
+            start = 3
+        hdr = _write_table(sheet, table, start_row=start, formats=formats, total=totals if len(table) else None, wrap=wrap)
+        widths = {j: 20.0 for j, col in enumerate(table.columns, start=1) if col in wrap}
+        _finish_sheet(sheet, header_row=hdr, widths=widths, max_width=22.0)
+        below = []
+        if by == "pocket" and kind == "needs" and len(table):
+            below.append(describe_priority(_weights(pockets)))
+        if missing and kind in ("needs", "costs"):
+            below.append(describe_unknown(missing))
+        for i, text in enumerate(below):  # after the widths are set: notes do not widen column A
+            put(sheet, hdr + len(table) + 3 + i, 1, text)
