@@ -113,8 +113,8 @@ def main() -> None:
                     "pocket": int(1.5 * budget / args.pockets),
                     "intervention": {i: int(0.3 * budget) for i in plan.INTERVENTIONS},
                 }
-            tg, g = timed(lambda: plan.allocate(needs, costs, budget, method="greedy", **kwargs), args.repeat)
-            tm, m = timed(lambda: plan.allocate(needs, costs, budget, method="milp", time_limit=args.time_limit, **kwargs), args.repeat)
+            tg, g = timed(lambda budget=budget, kwargs=kwargs: plan.allocate(needs, costs, budget, method="greedy", **kwargs), args.repeat)
+            tm, m = timed(lambda budget=budget, kwargs=kwargs: plan.allocate(needs, costs, budget, method="milp", time_limit=args.time_limit, **kwargs), args.repeat)
             gain = 100.0 * (m.score - g.score) / g.score if g.score else 0.0
             to_bound = 100.0 * (m.bound - m.score) / m.bound if m.bound else 0.0
             ok = m.total_cost <= budget and g.total_cost <= budget and m.score >= g.score - 1e-9

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
@@ -14,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kantong._errors import KantongWarning, OptionError
-from kantong._i18n import fmt_int, fmt_num, fmt_pct, fmt_rp, tr
+from kantong._i18n import fmt_int, fmt_num, fmt_pct, fmt_rp, tr, warn
 from kantong._normalize import label_key
 from kantong._validate import check_weights
 from kantong._vocab import INTERVENTIONS, intervention_label
@@ -249,7 +248,7 @@ def allocate(
 
     reason = _nothing_reason(problem)
     if reason:
-        warnings.warn(reason, KantongWarning, stacklevel=2)
+        warn("{r}", "{r}", KantongWarning, r=reason)
         empty = np.zeros(len(items.n), dtype=np.int64)
         g = build(empty, "greedy", "nothing", reason, None) if method == "milp" else None
         return build(empty, method, "nothing", reason, g)

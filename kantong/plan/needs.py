@@ -465,7 +465,7 @@ def apply_priority(pockets: PocketResult, *, weights: Mapping[str, float] | None
     >>> ranked.pockets["rank"].tolist() == list(range(1, len(res.pockets) + 1))
     True
     """
-    w = check_weights(weights, PRIORITY_WEIGHTS, what="priority")
+    w = check_weights(weights, PRIORITY_WEIGHTS, what=tr("prioritas", "priority"))
     frame = pockets.pockets.copy()
     frame["rank"] = priority(frame, weights=w).to_numpy()
     frame = frame.sort_values("rank", kind="stable").reset_index(drop=True)
