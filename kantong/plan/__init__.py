@@ -28,6 +28,13 @@ target, transparent, without overlap):
 
 User-facing text (sheet names, headers, notes, messages) is in Bahasa Indonesia by
 default and in English after ``kantong.set_language("en")``.
+
+Modules: :mod:`~kantong.plan.costs` (unit costs, budgets), :mod:`~kantong.plan.recipients`
+(extra recipient lists), :mod:`~kantong.plan.needs` (needs, costed needs, priority),
+:mod:`~kantong.plan.allocate` (the budget allocation), :mod:`~kantong.plan.overlaps`
+(overlap checks) and :mod:`~kantong.plan.workbook` (the two workbooks; ``_xlsx`` holds
+the formatting and :func:`~kantong.plan.workbook._xlsx.put`, the one way a cell is
+written: text as text, never a formula).
 """
 
 from __future__ import annotations
