@@ -26,9 +26,11 @@ __all__ = [
     "Attributes",
     "Families",
     "HouseholdIds",
+    "Records",
     "Rows",
     "attributes",
     "clean_columns",
+    "draw_records",
     "household_ids",
     "make_nik",
     "order_rows",
@@ -252,7 +254,9 @@ class HouseholdIds:
     """Family IDs ``P3KE`` + region (6 digits) + a counter per region, per row.
 
     ``prefix6`` and ``digits`` are per village (the code's first six digits, and all
-    its digits); ``region``, ``counter`` per row; ``width`` the counter's digits.
+    its digits); ``region``, ``counter`` per row; ``width`` the counter's digits;
+    ``issued`` (per region, optional) the highest counter ever issued, so that new
+    IDs never reuse one (a panel's later rounds).
     """
 
     ids: pa.Array
@@ -261,11 +265,14 @@ class HouseholdIds:
     region: np.ndarray
     counter: np.ndarray
     width: int
+    issued: np.ndarray | None = None
 
     def more(self, village: np.ndarray, region: np.ndarray) -> pa.Array:
         """New IDs (after the last of each region) for rows of ``village`` in ``region``."""
         maxc = np.zeros(len(self.prefix6), dtype=np.int64)
         np.maximum.at(maxc, self.region, self.counter)
+        if self.issued is not None:
+            maxc = np.maximum(maxc, self.issued)
         extra = pd.Series(region).groupby(region, sort=False).cumcount().to_numpy() + 1
         cnum = maxc[region] + extra
         return pc.binary_join_element_wise("P3KE", pa.array(self.prefix6[village].tolist()), pad(cnum, self.width), "")
@@ -302,29 +309,50 @@ def _names(rng: np.random.Generator, female: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(single), first_s, pc.binary_join_element_wise(first_s, last_s, " "))
 
 
-def clean_columns(
-    rng: np.random.Generator, villages: Villages, rows: Rows, in_pocket: np.ndarray
-) -> tuple[dict[str, Any], HouseholdIds]:
-    """The export's columns that carry no mess, as Arrow strings, and the ID scheme.
+@dataclass(frozen=True)
+class Records:
+    """What a family is, beside where it lives: attributes, family ID, NIK, name, address.
 
-    Returns the columns ``ID Keluarga P3KE``, ``NIK Kepala Keluarga``, ``Nama Kepala
+    One entry per family (index-aligned with :class:`Rows`); ``ids``, ``name`` and
+    ``address`` are Arrow strings, ``nik`` 16-digit integers.
+    """
+
+    att: Attributes
+    ids: pa.Array
+    nik: np.ndarray
+    name: pa.Array
+    address: pa.Array
+
+
+def draw_records(
+    rng: np.random.Generator, villages: Villages, rows: Rows, in_pocket: np.ndarray
+) -> tuple[Records, HouseholdIds]:
+    """Attributes, IDs, NIKs, names and addresses of ``rows`` (attribute stream ``rng``)."""
+    vill = rows.village
+    att = attributes(rng, rows.desil, in_pocket, rows.dominant)
+    ids = household_ids(villages.kode, vill)
+    nik = make_nik(rng, ids.prefix6.astype(np.int64)[vill], att.female)
+    name = _names(rng, att.female)
+    address = pc.binary_join_element_wise(
+        "Jl. ", take(_STREETS, rows.street), " No. ", pc.cast(pa.array(rng.integers(1, 200, rows.n)), pa.string()), ""
+    )
+    return Records(att=att, ids=ids.ids, nik=nik, name=name, address=address), ids
+
+
+def clean_columns(villages: Villages, rows: Rows, rec: Records) -> dict[str, Any]:
+    """The export's columns that carry no mess, as Arrow strings.
+
+    These are ``ID Keluarga P3KE``, ``NIK Kepala Keluarga``, ``Nama Kepala
     Keluarga``, ``Alamat``, ``RT``, ``RW``, ``Kecamatan``, ``Kabupaten/Kota``,
     ``Jumlah Anggota Keluarga``, the eight dimension headers, ``Penerima PKH`` and
     ``Penerima BPNT``.
     """
-    n, vill = rows.n, rows.village
-    att = attributes(rng, rows.desil, in_pocket, rows.dominant)
-    ids = household_ids(villages.kode, vill)
-    nik = pad(make_nik(rng, ids.prefix6.astype(np.int64)[vill], att.female), 16)
-    name = _names(rng, att.female)
-    address = pc.binary_join_element_wise(
-        "Jl. ", take(_STREETS, rows.street), " No. ", pc.cast(pa.array(rng.integers(1, 200, n)), pa.string()), ""
-    )
+    vill, att = rows.village, rec.att
     columns: dict[str, Any] = {
-        "ID Keluarga P3KE": ids.ids,
-        "NIK Kepala Keluarga": nik,
-        "Nama Kepala Keluarga": name,
-        "Alamat": address,
+        "ID Keluarga P3KE": rec.ids,
+        "NIK Kepala Keluarga": pad(rec.nik, 16),
+        "Nama Kepala Keluarga": rec.name,
+        "Alamat": rec.address,
         "RT": take([f"{i:03d}" for i in range(16)], rows.rt),
         "RW": take([f"{i:03d}" for i in range(9)], rows.rw),
         "Kecamatan": take(villages.kecamatan.tolist(), vill),
@@ -335,4 +363,4 @@ def clean_columns(
         columns[header] = take(dep_l + ok_l, att.dims[j])
     columns["Penerima PKH"] = take(("Tidak", "Ya"), att.pkh)
     columns["Penerima BPNT"] = take(("Tidak", "Ya"), att.bpnt)
-    return columns, ids
+    return columns

@@ -20,7 +20,7 @@ from shapely.geometry import LineString
 from kantong._errors import KantongWarning, OptionError
 from kantong._i18n import tr
 from kantong.synthetic.geometry import Polyline, line_sampler
-from kantong.synthetic.households import Families, Rows, clean_columns, order_rows
+from kantong.synthetic.households import Families, HouseholdIds, Records, Rows, clean_columns, draw_records, order_rows
 from kantong.synthetic.mess import (
     MESS_DEFAULT,
     Picker,
@@ -47,7 +47,7 @@ from kantong.synthetic.settlements import place_background, place_settlements
 from kantong.synthetic.strings import series
 from kantong.synthetic.villages import Villages, prepare_villages
 
-__all__ = ["check_count", "place_households"]
+__all__ = ["Generated", "PlantRequest", "Streams", "check_count", "export", "generate", "place_households"]
 
 
 def check_count(name: str, value: int | None, minimum: int = 0) -> None:
@@ -94,7 +94,7 @@ def _warn_short(short: list[str], request: PlantRequest) -> None:
                 tr("tidak cukup ruang: lebih sedikit area {k} yang ditanam",
                    "not enough room: fewer {k} areas were planted", k=kind),
                 KantongWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
 
 
@@ -129,13 +129,42 @@ def _families(
     return Families(x=x, y=y, village=village, planted=planted, desil=desil, dominant=dominant), areas
 
 
-def _export(
-    streams: Streams, villages: Villages, rows: Rows, areas: list[Area], fractions: Mapping[str, float]
+@dataclass(frozen=True)
+class Generated:
+    """A generated city before its export: the families in export order and what made them."""
+
+    villages: Villages
+    streams: Streams
+    rows: Rows
+    areas: list[Area]
+    records: Records
+    ids: HouseholdIds
+
+
+def generate(
+    boundaries: gpd.GeoDataFrame,
+    request: PlantRequest,
+    *,
+    seed: int,
+    centre: tuple[float, float] | None,
+    river: LineString | None,
+) -> Generated:
+    """Every family of a city, clean: positions, welfare, row order, attributes, IDs."""
+    villages = prepare_villages(boundaries)
+    streams = Streams.of(seed)
+    centre_xy, river_xy = _geometry_xy(villages, centre, river)
+    families, areas = _families(streams, villages, request, centre_xy, river_xy)
+    rows = order_rows(streams.attr, villages, families, seed=int(seed))
+    in_pocket = np.array([a.kind != "decoy" for a in areas] + [False])[rows.planted]
+    records, ids = draw_records(streams.attr, villages, rows, in_pocket)
+    return Generated(villages, streams, rows, areas, records, ids)
+
+
+def export(
+    picker: Picker, villages: Villages, rows: Rows, records: Records, ids: HouseholdIds, areas: list[Area]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The export (clean columns, then the mess, then duplicates) and its truth."""
-    in_pocket = np.array([a.kind != "decoy" for a in areas] + [False])[rows.planted]
-    columns, ids = clean_columns(streams.attr, villages, rows, in_pocket)
-    picker = Picker(streams.mess, fractions, rows.n)
+    columns = clean_columns(villages, rows, records)
     columns["Latitude"], columns["Longitude"] = messy_coordinates(picker, villages, rows)
     columns["Desa/Kelurahan"] = messy_names(picker, villages, rows.village)
     columns["Kode Wilayah"] = messy_codes(picker, villages.kode, ids.digits, rows.village)
@@ -236,17 +265,15 @@ def place_households(  # noqa: PLR0913 - the public signature (keyword-only opti
         check_count(name, value)
     fractions = resolve_mess(mess)
     request = PlantRequest(int(n_households), n_round, n_strips, n_decoys)
-    villages = prepare_villages(boundaries)
-    streams = Streams.of(seed)
-    centre_xy, river_xy = _geometry_xy(villages, centre, river)
-    families, areas = _families(streams, villages, request, centre_xy, river_xy)
-    rows = order_rows(streams.attr, villages, families, seed=int(seed))
-    households, truth = _export(streams, villages, rows, areas, fractions)
+    gen = generate(boundaries, request, seed=int(seed), centre=centre, river=river)
+    villages, rows = gen.villages, gen.rows
+    picker = Picker(gen.streams.mess, fractions, rows.n)
+    households, truth = export(picker, villages, rows, gen.records, gen.ids, gen.areas)
     return SyntheticCity(
         boundaries=villages.gdf,
         households=households,
         truth=truth,
-        pockets=pockets_frame(rows, areas, villages),
+        pockets=pockets_frame(rows, gen.areas, villages),
         river=river,
         seed=int(seed),
         title=_default_title(villages.gdf, villages.kabkota) if title is None else title,
