@@ -18,36 +18,50 @@ Everything is deterministic: the same arguments give identical output. Positions
 welfare and household attributes do not depend on ``mess``, so ``mess=None`` gives the
 clean version of the same city.
 
+:func:`make_panel` makes several register rounds of one city with planted changes
+(pockets that persist, shrink, go, split or appear; families that rise, fall, move,
+leave and arrive), for monitoring (:class:`SyntheticPanel`).
+
 Modules, in the order a household is made:
 
-============== ==========================================================================
-``city``       kantong's own polygons and river (:func:`make_city`), Palangka Raya's table
-``villages``   given polygons checked, reprojected, repaired; point-in-village lookup
-``place``      :func:`place_households`: the orchestration and its five random streams
-``settlements`` where ordinary families live (clusters and scatter)
-``planted``    pockets, strips and decoys, the poverty field, welfare, the truth
-``households`` row order, RT/RW, attributes, IDs, NIK, names, addresses
-``mess``       :data:`MESS_KINDS`, :data:`MESS_DEFAULT` and the mess of an export
-``export``     the CSV and all-text XLSX writers
-``result``     :class:`SyntheticCity`, :data:`HOUSEHOLD_COLUMNS`, :data:`TRUTH_COLUMNS`
-``geometry``   metric frame, polylines, rejection sampling; ``strings``: Arrow helpers
-============== ==========================================================================
+================ ==========================================================================
+``city``         kantong's own polygons and river (:func:`make_city`), Palangka Raya's table
+``villages``     given polygons checked, reprojected, repaired; point-in-village lookup
+``place``        :func:`place_households`: the orchestration and its five random streams
+``settlements``  where ordinary families live (clusters and scatter)
+``planted``      pockets, strips and decoys, the poverty field, welfare, the truth
+``households``   row order, RT/RW, attributes, IDs, NIK, names, addresses
+``mess``         :data:`MESS_KINDS`, :data:`MESS_DEFAULT` and the mess of an export
+``export``       the CSV and all-text XLSX writers
+``result``       :class:`SyntheticCity`, :data:`HOUSEHOLD_COLUMNS`, :data:`TRUTH_COLUMNS`
+``geometry``     metric frame, polylines, rejection sampling; ``strings``: Arrow helpers
+``panel``        :func:`make_panel`, :class:`SyntheticPanel`, the truth of the changes
+``rounds``       the panel's family table, pocket schedule and one transition
+================ ==========================================================================
 """
 
 from __future__ import annotations
 
 from kantong.synthetic.city import _PR_KELURAHAN, make_city
 from kantong.synthetic.mess import MESS_DEFAULT, MESS_KINDS
+from kantong.synthetic.panel import HOUSEHOLD_STATUSES, POCKET_CHANGES, PanelTruth, SyntheticPanel, make_panel
 from kantong.synthetic.place import place_households
 from kantong.synthetic.result import HOUSEHOLD_COLUMNS, TRUTH_COLUMNS, SyntheticCity
+from kantong.synthetic.rounds import Churn
 
 __all__ = [
     "HOUSEHOLD_COLUMNS",
+    "HOUSEHOLD_STATUSES",
     "MESS_DEFAULT",
     "MESS_KINDS",
+    "POCKET_CHANGES",
     "TRUTH_COLUMNS",
+    "Churn",
+    "PanelTruth",
     "SyntheticCity",
+    "SyntheticPanel",
     "make_city",
+    "make_panel",
     "place_households",
 ]
 

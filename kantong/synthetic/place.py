@@ -162,8 +162,8 @@ def generate(
 
 def export(
     picker: Picker, villages: Villages, rows: Rows, records: Records, ids: HouseholdIds, areas: list[Area]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The export (clean columns, then the mess, then duplicates) and its truth."""
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """The export (clean columns, then the mess, then duplicates), its truth, and each row's family (index)."""
     columns = clean_columns(villages, rows, records)
     columns["Latitude"], columns["Longitude"] = messy_coordinates(picker, villages, rows)
     columns["Desa/Kelurahan"] = messy_names(picker, villages, rows.village)
@@ -172,7 +172,7 @@ def export(
     dups = duplicate_rows(picker, {c: columns[c] for c in HOUSEHOLD_COLUMNS}, ids, rows.village)
     households = pd.DataFrame({k: series(v) for k, v in dups.columns.items()})
     _, labels = label_areas(areas)
-    return households, truth_frame(rows, villages.kode, areas, labels, dups)
+    return households, truth_frame(rows, villages.kode, areas, labels, dups), dups.source
 
 
 def _default_title(gdf: gpd.GeoDataFrame, kabkota: np.ndarray) -> str:
@@ -268,7 +268,7 @@ def place_households(  # noqa: PLR0913 - the public signature (keyword-only opti
     gen = generate(boundaries, request, seed=int(seed), centre=centre, river=river)
     villages, rows = gen.villages, gen.rows
     picker = Picker(gen.streams.mess, fractions, rows.n)
-    households, truth = export(picker, villages, rows, gen.records, gen.ids, gen.areas)
+    households, truth, _ = export(picker, villages, rows, gen.records, gen.ids, gen.areas)
     return SyntheticCity(
         boundaries=villages.gdf,
         households=households,

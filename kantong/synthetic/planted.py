@@ -139,7 +139,8 @@ class Area:
     """A planted area (metres): its kind, outline, family sampler, size and home village.
 
     ``dominant`` (the planted dominant deprivation, blank for decoys) is set by
-    :func:`assign_welfare`.
+    :func:`assign_welfare`; ``line`` and ``width`` are a strip's centre line and
+    half-width; ``label`` overrides the listing label (a panel's stable pocket ids).
     """
 
     kind: str
@@ -148,6 +149,9 @@ class Area:
     n: int
     home: int
     dominant: str = ""
+    line: np.ndarray | None = None
+    width: float = 0.0
+    label: str = ""
 
 
 class _Placer:
@@ -270,7 +274,7 @@ def _place_strips(placer: _Placer, sizes: np.ndarray, river_lines: list[np.ndarr
                 continue
             mid = len(line) // 2
             home = int(locate_xy(line[mid:mid + 1, 0], line[mid:mid + 1, 1])[0])
-            placer.add(Area("strip", geom, draw, int(sizes[i]), home))
+            placer.add(Area("strip", geom, draw, int(sizes[i]), home, line=line, width=width))
             break
         else:
             placer.short.append("strip")
@@ -396,12 +400,17 @@ def assign_welfare(
 def label_areas(areas: list[Area]) -> tuple[list[int], list[str]]:
     """Areas in listing order (rounds, strips, decoys) and their labels ``P1``.., ``D1``..
 
+    Areas that all carry a ``label`` keep it (listed pockets first, then decoys, by label).
+
     Examples
     --------
     >>> a = [Area(k, None, lambda n: (np.zeros(n), np.zeros(n)), 1, 0) for k in ("strip", "decoy", "round")]
     >>> label_areas(a)
     ([2, 0, 1], ['P2', 'D1', 'P1'])
     """
+    if areas and all(a.label for a in areas):  # given labels: pockets, then decoys, by label
+        ordered = sorted(range(len(areas)), key=lambda k: (areas[k].kind == "decoy", areas[k].label))
+        return ordered, [a.label for a in areas]
     rank = {"round": 0, "strip": 1, "decoy": 2}
     ordered = sorted(range(len(areas)), key=lambda k: (rank[areas[k].kind], k))
     labels = [""] * len(areas)
