@@ -174,3 +174,13 @@ def test_write(tmp_path: Path, panel: SyntheticPanel) -> None:
 def test_bad_options(kwargs: dict) -> None:
     with pytest.raises(OptionError):
         make_panel(**{"n_households": 5_000, **kwargs})
+
+
+def test_bad_churn_and_heavy_churn() -> None:
+    with pytest.raises(OptionError):
+        Churn(left=1.5)
+    with pytest.raises(OptionError):
+        Churn(left=0.6, moved=0.5)
+    heavy = make_panel(seed=1, n_households=5_000, rounds=3, churn=Churn(left=0.2, moved=0.2, arrived=0.3))
+    counts = heavy.truth.counts()
+    assert counts["arrived"].tolist() == [1_500, round(0.3 * 5_500)]

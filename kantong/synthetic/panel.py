@@ -323,7 +323,7 @@ def make_panel(
     table = Table.of(gen.rows, gen.records, np.arange(gen.rows.n, dtype=np.int64))
     areas = pocket_schedule(roles, rounds, split_cut(roles["split"], *_members(table, roles["split"])))
     panel = _panel(gen, table, areas, churn, pool=_pool(gen, areas, seed=int(seed) + 7_919, river=river,
-                                                        n=max(2_000, int(0.12 * n_households * (rounds - 1)) + 1_000)))
+                                                        n=_pool_size(n_households, rounds, churn)))
     table["planted"] = membership(table["x"], table["y"], areas[0])
     aided = (table["planted"] == [a.label for a in areas[0]].index("P3")) & (table["desil"] == 1)
     table["pkh"][aided] = 1
@@ -343,6 +343,12 @@ def make_panel(
                            ignore_index=True)
     truth = PanelTruth(pockets=_pocket_changes(tables, areas, labels), households=households)
     return SyntheticPanel(rounds=cities, labels=labels, truth=truth, seed=int(seed))
+
+
+def _pool_size(n_households: int, rounds: int, churn: Churn) -> int:
+    """Enough ordinary families for every move and arrival (the register may grow each round)."""
+    growth = (1.0 + churn.arrived) ** (rounds - 1)
+    return int(2.0 * (churn.moved + churn.arrived) * n_households * growth * (rounds - 1)) + 2_000
 
 
 def _members(t: Table, area: Area) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,8 @@ import shapely
 from shapely import ops
 from shapely.geometry import LineString, Point
 
+from kantong._errors import OptionError
+from kantong._i18n import tr
 from kantong.synthetic.households import DIMENSIONS, Attributes, HouseholdIds, Records, Rows
 from kantong.synthetic.planted import Area
 from kantong.synthetic.villages import Villages
@@ -57,6 +59,16 @@ class Churn:
     rose: float = 0.15
     pocket_rose: float = 0.10
     id_changed: float = 0.01
+
+    def __post_init__(self) -> None:
+        for name in ("left", "moved", "arrived", "rose", "pocket_rose", "id_changed"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+                raise OptionError(tr("churn.{k} harus pecahan antara 0 dan 1, bukan {v!r}",
+                                     "churn.{k} must be a fraction between 0 and 1, not {v!r}", k=name, v=value))
+        if self.left + self.moved + self.id_changed > 1.0:
+            raise OptionError(tr("churn.left + moved + id_changed melebihi 1",
+                                 "churn.left + moved + id_changed add up to more than 1"))
 
 
 class Table:
