@@ -14,6 +14,8 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from kantong._normalize import compact_rt_rw
+
 #: number formats (Excel codes; the spreadsheet program localises the separators)
 _FMT_RP = '"Rp" #,##0'
 _FMT_INT = "#,##0"
@@ -168,38 +170,9 @@ def _finish_sheet(ws: Any, *, header_row: int, widths: Mapping[int, float] | Non
 
 
 def _compact_rt_rw(text: str) -> str:
-    """``"003/007, 004/007, 005/007, 011/002"`` -> ``"RW 2: RT 11; RW 7: RT 3-5"``.
-
-    Numeric RT/RW lose their zero padding and consecutive RT become ranges; anything
-    else is kept as written.
+    """``"003/007, 004/007"`` -> ``"RW 7: RT 3–4"``: the one rule, :func:`kantong._normalize.compact_rt_rw`.
 
     >>> _compact_rt_rw("003/007, 004/007, 005/007, 011/002, x/")
     'RW 2: RT 11; RW 7: RT 3–5; x'
     """
-    groups: dict[tuple[int, object], set[object]] = {}
-    other: list[str] = []
-    for pair in (p.strip() for p in str(text).split(",")):
-        if not pair:
-            continue
-        rt, _, rw = pair.partition("/")
-        rt, rw = rt.strip(), rw.strip()
-        if not rw or not rt:
-            other.append(pair.strip("/"))
-            continue
-        key = (0, int(rw)) if rw.isdigit() else (1, rw)
-        groups.setdefault(key, set()).add(int(rt) if rt.isdigit() else rt)
-    parts = []
-    for (_, rw_label), rts in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0][1]).zfill(8))):
-        nums = sorted(x for x in rts if isinstance(x, int))
-        runs: list[str] = []
-        start = prev = None
-        for x in nums + [None]:
-            if x is not None and prev is not None and x == prev + 1:
-                prev = x
-                continue
-            if start is not None:
-                runs.append(str(start) if start == prev else f"{start}–{prev}")
-            start = prev = x
-        runs += sorted(str(x) for x in rts if not isinstance(x, int))
-        parts.append(f"RW {rw_label}: RT {', '.join(runs)}")
-    return "; ".join(parts + other)
+    return compact_rt_rw(text)
