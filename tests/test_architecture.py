@@ -116,3 +116,16 @@ def test_imports_flow_one_way() -> None:
 
 def test_package_ships_type_information() -> None:
     assert (PACKAGE / "py.typed").exists()
+
+
+def test_every_package_is_installed() -> None:
+    """pyproject.toml lists every package (a wheel built from it holds them all)."""
+    import tomllib
+
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {"kantong"} | {
+        "kantong." + ".".join(p.parent.relative_to(PACKAGE).parts) for p in PACKAGE.rglob("__init__.py") if p.parent != PACKAGE
+    }
+    found.discard("kantong.data")  # a symlink in some checkouts; the real one is data/
+    assert found <= listed, f"add to pyproject.toml [tool.setuptools] packages: {sorted(found - listed)}"
+    assert "kantong.data" in listed
