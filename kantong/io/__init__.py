@@ -15,6 +15,18 @@ pipeline stage.
 from __future__ import annotations
 
 from kantong._vocab import DEPRIVATIONS, HOUSEHOLD_ALIASES, KANTONG_COLUMNS, PERSONAL_CANONICAL, PROGRAMS
+from kantong.io._cells import (
+    _ALIAS_LOOKUP,
+    _MAX_HEADER_SCAN,
+    _all_aliases,
+    _cell_text,
+    _drop_blank_rows,
+    _find_header,
+    _header_score,
+    _str_mapper,
+    _to_text_series,
+    _unique_names,
+)
 from kantong.io.boundaries import (
     BOUNDARY_ALIASES,
     BPS_CODE_HEADERS,
@@ -22,6 +34,7 @@ from kantong.io.boundaries import (
     _polygonal_part,
     read_boundaries,
 )
+from kantong.io.csvfile import _read_csv, _read_csv_python, _sniff_encoding, _sniff_sep
 from kantong.io.households import (
     _PERSON_LEVEL_HEADERS,
     _PERSONAL_EXTRA_HEADERS,
@@ -45,26 +58,8 @@ from kantong.io.parse import (
     _parse_flag,
     parse_coordinate,
 )
-from kantong.io.tables import (
-    _ALIAS_LOOKUP,
-    _MAX_HEADER_SCAN,
-    RawTable,
-    _all_aliases,
-    _cell_text,
-    _drop_blank_rows,
-    _find_header,
-    _header_score,
-    _read_csv,
-    _read_csv_python,
-    _read_parquet,
-    _read_xlsx,
-    _sniff_encoding,
-    _sniff_sep,
-    _str_mapper,
-    _to_text_series,
-    _unique_names,
-    read_table,
-)
+from kantong.io.tables import RawTable, _read_parquet, read_table
+from kantong.io.workbook import _read_xlsx
 from kantong.io.write import write_table
 
 __all__ = [

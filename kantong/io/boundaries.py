@@ -13,7 +13,7 @@ from kantong._errors import InputError, KantongWarning
 from kantong._i18n import tr
 from kantong._normalize import digits, dotted_kode, header_key, map_unique
 from kantong._validate import require_file
-from kantong.io.tables import _to_text_series
+from kantong.io._cells import _to_text_series
 
 if TYPE_CHECKING:
     import geopandas as gpd

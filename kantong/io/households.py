@@ -15,6 +15,7 @@ from kantong._i18n import tr
 from kantong._normalize import header_key, label_key, map_unique
 from kantong._validate import require_file
 from kantong._vocab import DEPRIVATIONS, HOUSEHOLD_ALIASES, KANTONG_COLUMNS, PERSONAL_CANONICAL, PROGRAMS
+from kantong.io._cells import _to_text_series
 from kantong.io.parse import (
     _clean_code,
     _clean_nik,
@@ -25,7 +26,7 @@ from kantong.io.parse import (
     _parse_flag,
     parse_coordinate,
 )
-from kantong.io.tables import _to_text_series, read_table
+from kantong.io.tables import read_table
 
 _PERSONAL_EXTRA_HEADERS = ("nokk", "nokartukeluarga")
 _PERSON_LEVEL_HEADERS = ("idart", "nikart", "idanggota", "nikanggota")
