@@ -26,7 +26,12 @@ HEADER = "ID Keluarga;NIK Kepala Keluarga;Nama Kepala Keluarga;Desa/Kelurahan;La
 
 
 def _rows(n: int) -> list[str]:
-    return [f"P{i:05d};{6271010101000000 + i};Nama {i};Langkai;-2.21;113.92;{i % 10 + 1}\n" for i in range(1, n + 1)]
+    return [f"P{i:05d};{_nik(i)};Nama {i};Langkai;-2.21;113.92;{i % 10 + 1}\n" for i in range(1, n + 1)]
+
+
+def _nik(i: int) -> str:
+    """A unique, well-formed NIK (its serial, the last four digits, never 0000)."""
+    return f"62710{i:07d}{i % 9999 + 1:04d}"
 
 
 def _csv(path: Path, rows: list[str], header: str = HEADER) -> Path:
@@ -70,7 +75,7 @@ def test_bare_cr_splitting_a_row_stops_with_its_line(tmp_path: Path) -> None:
 
 def test_short_rows_are_padded_with_a_counted_warning(tmp_path: Path) -> None:
     rows = _rows(20)
-    rows[4] = "P00005;6271010101000005;Nama 5;Langkai;-2.21\n"
+    rows[4] = f"P00005;{_nik(5)};Nama 5;Langkai;-2.21\n"
     with pytest.warns(RepairWarning, match=r"1 baris data lebih pendek .*baris 6\)"):
         hh = read_households(_csv(tmp_path / "s.csv", rows))
     assert len(hh) == 20
@@ -87,7 +92,100 @@ def test_long_row_names_its_line(tmp_path: Path) -> None:
 
 def test_multiline_cell_that_is_a_real_value_is_kept(tmp_path: Path) -> None:
     rows = _rows(5)
-    rows[2] = 'P00003;6271010101000003;"Nama\ndua baris";Langkai;-2.21;113.92;3\n'
+    rows[2] = f'P00003;{_nik(3)};"Nama\ndua baris";Langkai;-2.21;113.92;3\n'
     hh = read_households(_csv(tmp_path / "ml.csv", rows))
     assert len(hh) == 5
     assert hh.data["head_name"][2] == "Nama\ndua baris"
+
+
+# --------------------------------------------------------------------------------------
+# #15.2 duplicate header names / two columns for one field
+# --------------------------------------------------------------------------------------
+
+
+def test_junk_column_with_the_same_header_is_refused(tmp_path: Path) -> None:
+    header = "NIK Kepala Keluarga;" + HEADER
+    rows = ["x;" + r for r in _rows(50)]
+    with pytest.raises(InputError, match=r"'NIK Kepala Keluarga' \(kolom 1\) dan 'NIK Kepala Keluarga' \(kolom 3\)") as err:
+        read_households(_csv(tmp_path / "d.csv", rows, header))
+    assert "columns={'nik': 'NIK Kepala Keluarga.1'}" in str(err.value)
+
+
+def test_naming_the_column_to_use_reads_every_family(tmp_path: Path) -> None:
+    header = "NIK Kepala Keluarga;" + HEADER
+    rows = ["x;" + r for r in _rows(50)]
+    hh = read_households(_csv(tmp_path / "d.csv", rows, header), columns={"nik": "NIK Kepala Keluarga.1"})
+    assert hh.columns["nik"] == "NIK Kepala Keluarga.1"
+    assert hh.data["nik"].tolist() == [_nik(i) for i in range(1, 51)]
+    assert hh.raw["NIK Kepala Keluarga"].tolist() == ["x"] * 50  # kept as read
+
+
+def test_two_aliases_of_one_field_are_refused(tmp_path: Path) -> None:
+    header = HEADER.replace("Desa/Kelurahan", "Desa") .rstrip("\n") + ";Kelurahan\n"
+    rows = [r.rstrip("\n") + ";Menteng\n" for r in _rows(5)]
+    kantong.set_language("en")
+    with pytest.raises(InputError, match=r"two columns mean kelurahan: 'Desa' \(column 4\) and 'Kelurahan' \(column 8\)"):
+        read_households(_csv(tmp_path / "a.csv", rows, header))
+
+
+# --------------------------------------------------------------------------------------
+# #15.3 NIK / family id that lost digits (Excel numbers)
+# --------------------------------------------------------------------------------------
+
+
+def _boxes() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"kode": ["62.71.01.1001", "62.71.01.1002"], "kelurahan": ["Langkai", "Menteng"]},
+        geometry=[box(113.90, -2.25, 113.95, -2.20), box(113.95, -2.25, 114.00, -2.20)],
+        crs=4326,
+    )
+
+
+def test_float_niks_in_xlsx_do_not_collapse_families(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ID Keluarga", "NIK Kepala Keluarga", "Desa/Kelurahan", "Latitude", "Longitude", "Desil"])
+    rng = np.random.default_rng(0)
+    niks = 6271010101000000 + rng.integers(1, 99_999_999, 3_000)
+    for i, nik in enumerate(niks, start=1):
+        ws.append([f"P{i:04d}", float(f"{nik:.3e}"), "Langkai", -2.22, 113.92, 1 + i % 10])  # 6.271e15
+    wb.save(tmp_path / "float.xlsx")
+    with pytest.warns(RepairWarning, match=r"3\.000 nilai di kolom 'NIK Kepala Keluarga' kehilangan digit"):
+        hh = read_households(tmp_path / "float.xlsx")
+    assert hh.data["nik_unusable"].all()
+    assert hh.data["nik"][0] == "6271000000000000"  # as read
+    res = geocode(hh, _boxes())
+    assert int(res.households["is_duplicate"].sum()) == 0  # 3,000 families stay 3,000
+    qa = res.qa()
+    assert qa["row"].tolist() == list(range(1, 3_001))
+    assert qa["reason"][0] == "NIK kehilangan digit ('6271000000000000', angka Excel): tidak dipakai untuk mencari duplikat"
+
+
+def test_niks_that_lost_digits_in_csv_are_flagged_per_row(tmp_path: Path) -> None:
+    rows = _rows(6)
+    values = ["6.271e15", "6271000000000000.0", "627101010100", "6271010101000004", "", "6,271E+15"]
+    rows = [";".join([r.split(";")[0], v, *r.split(";")[2:]]) for r, v in zip(rows, values)]
+    with pytest.warns(RepairWarning, match="4 nilai"):
+        hh = read_households(_csv(tmp_path / "n.csv", rows))
+    assert hh.data["nik_unusable"].tolist() == [True, True, True, False, False, True]
+
+
+def test_family_id_that_lost_digits_is_not_matched() -> None:
+    frame = pd.DataFrame(
+        {
+            "No KK": ["6.27101e15", "6.27101e15", "6271010101000123"],
+            "NIK": ["6271010101000001", "6271010101000002", "6271010101000003"],
+            "Desa": ["Langkai"] * 3,
+        }
+    )
+    with pytest.warns(RepairWarning, match="2 nilai di kolom 'No KK'"):
+        hh = kantong.canonicalize(frame)
+    assert hh.data["id_unusable"].tolist() == [True, True, False]
+    res = geocode(hh, _boxes())
+    assert res.households["duplicate_of"].tolist() == ["", "", ""]
+
+
+def test_duplicate_without_id_says_baris_in_qa() -> None:
+    frame = pd.DataFrame({"NIK": ["6271010101000001"] * 2, "Desa": ["Langkai"] * 2})
+    res = geocode(kantong.canonicalize(frame), _boxes())
+    assert res.qa()["reason"].tolist()[-1].endswith("duplikat dari baris 1")

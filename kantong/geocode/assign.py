@@ -381,5 +381,8 @@ def _is_canonical_boundaries(b: object) -> bool:
 
 
 def _duplicates(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """``duplicate_of`` (id of the first occurrence) and a duplicate mask (see kantong._family)."""
-    return duplicate_of(data)
+    """``duplicate_of`` (id of the first occurrence) and a duplicate mask (see kantong._family);
+    NIK and ids that lost digits (``nik_unusable``, ``id_unusable``) are not matched."""
+    usable = ~data["nik_unusable"].to_numpy(dtype=bool) if "nik_unusable" in data else None
+    usable_id = ~data["id_unusable"].to_numpy(dtype=bool) if "id_unusable" in data else None
+    return duplicate_of(data, usable=usable, usable_id=usable_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -97,25 +98,26 @@ class GeocodeResult:
         ``"; "``).
         """
         hh = self.households
+        nik_bad = _flag(hh, "nik_unusable")
+        id_bad = _flag(hh, "id_unusable")
         flagged = (hh["geocode_status"] != "point").to_numpy() | hh["is_duplicate"].to_numpy()
         flagged |= (hh["desil_status"] != "ok").to_numpy() & ("desil" in self.source.columns)
+        flagged |= nik_bad | id_bad
         idx = np.flatnonzero(flagged)
         sub = hh.iloc[idx]
-        reasons: list[str] = []
-        for note, dup, dstat, draw in zip(
+        columns = [
             sub["geocode_note"].tolist(),
             sub["duplicate_of"].tolist(),
             sub["desil_status"].tolist(),
             _raw_col(self.source, "desil", idx),
-        ):
-            parts = [note] if note else []
-            if dup:
-                parts.append(tr("duplikat dari {d}", "duplicate of {d}", d=dup))
-            if dstat == "blank" and "desil" in self.source.columns:
-                parts.append(tr("desil kosong", "desil blank"))
-            elif dstat == "invalid":
-                parts.append(tr("desil tidak valid: '{v}'", "unusable desil: '{v}'", v=draw))
-            reasons.append("; ".join(parts))
+            _raw_col(self.source, "nik", idx) if nik_bad.any() else [""] * len(idx),
+            _raw_col(self.source, "household_id", idx) if id_bad.any() else [""] * len(idx),
+        ]
+        has_desil = "desil" in self.source.columns
+        reasons = [
+            _reason(note, dup, dstat, draw, nik if nik_bad[i] else "", hid if id_bad[i] else "", has_desil=has_desil)
+            for i, note, dup, dstat, draw, nik, hid in zip(idx, *columns)
+        ]
         ids = sub["household_id"] if "household_id" in sub else pd.Series([""] * len(sub), index=sub.index)
         return pd.DataFrame(
             {
@@ -155,6 +157,40 @@ class GeocodeResult:
         geom = gpd.points_from_xy(hh["lon"], hh["lat"], crs=4326)
         return gpd.GeoDataFrame(hh.copy(), geometry=geom, crs=4326)
 
+
+
+def _flag(hh: pd.DataFrame, col: str) -> np.ndarray:
+    return hh[col].to_numpy(dtype=bool) if col in hh else np.zeros(len(hh), dtype=bool)
+
+
+def _reason(note: str, dup: str, dstat: str, draw: str, nik: str, hid: str, *, has_desil: bool) -> str:
+    """The ``reason`` of one qa.csv row: its parts joined by ``"; "``."""
+    parts = [note] if note else []
+    if nik:
+        parts.append(tr(
+            "NIK kehilangan digit ('{v}', angka Excel): tidak dipakai untuk mencari duplikat",
+            "NIK lost digits ('{v}', an Excel number): not used to find duplicates",
+            v=nik,
+        ))
+    if hid:
+        parts.append(tr(
+            "ID keluarga kehilangan digit ('{v}', angka Excel): tidak dipakai untuk mencari duplikat",
+            "family id lost digits ('{v}', an Excel number): not used to find duplicates",
+            v=hid,
+        ))
+    if dup:
+        first = _ROW_LABEL.match(dup)
+        label = tr("baris {r}", "row {r}", r=first.group(1)) if first is not None else dup
+        parts.append(tr("duplikat dari {d}", "duplicate of {d}", d=label))
+    if dstat == "blank" and has_desil:
+        parts.append(tr("desil kosong", "desil blank"))
+    elif dstat == "invalid":
+        parts.append(tr("desil tidak valid: '{v}'", "unusable desil: '{v}'", v=draw))
+    return "; ".join(parts)
+
+
+#: ``duplicate_of`` of a family whose first row has no id (kantong._family.duplicate_of)
+_ROW_LABEL = re.compile(r"^row (\d+)$")
 
 
 def _raw_col(hf: HouseholdFile, canon: str, idx: np.ndarray) -> list[str]:

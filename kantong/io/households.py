@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -10,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kantong._errors import InputError, KantongWarning
-from kantong._i18n import tr
+from kantong._errors import InputError, KantongWarning, RepairWarning
+from kantong._i18n import fmt_int, tr, warn
 from kantong._normalize import header_key, label_key, map_unique
 from kantong._validate import require_file
 from kantong._vocab import DEPRIVATIONS, HOUSEHOLD_ALIASES, KANTONG_COLUMNS, PERSONAL_CANONICAL, PROGRAMS
@@ -24,6 +26,7 @@ from kantong.io.parse import (
     _parse_count,
     _parse_desil,
     _parse_flag,
+    lost_digits,
     parse_coordinate,
 )
 from kantong.io.tables import read_table
@@ -77,6 +80,7 @@ def read_households(
     sheet: str | None = None,
     encoding: str | None = None,
     sep: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> HouseholdFile:
     """Read a household export (CSV, XLSX or Parquet) as it comes.
 
@@ -92,6 +96,10 @@ def read_households(
         XLSX sheet name; by default the first sheet with a recognisable header.
     encoding, sep
         CSV encoding and separator; detected when not given.
+    columns
+        Canonical name -> header, for a field that two columns of the file could mean
+        (e.g. ``{"nik": "NIK Kepala Keluarga (baru)"}``); without it such a file is
+        refused, naming both columns.
 
     Returns
     -------
@@ -120,10 +128,19 @@ def read_households(
         hint=tr("periksa nama dan folder berkas", "check the file name and folder"),
     )
     table = read_table(path, sheet=sheet, encoding=encoding, sep=sep)
-    return _finish(table.frame, source=path.name, header_row=table.header_row - 1, sheet=table.sheet, rows=table.rows)
+    return _finish(
+        table.frame,
+        source=path.name,
+        header_row=table.header_row - 1,
+        sheet=table.sheet,
+        rows=table.rows,
+        chosen=columns,
+    )
 
 
-def canonicalize(frame: pd.DataFrame, *, source: str = "<DataFrame>") -> HouseholdFile:
+def canonicalize(
+    frame: pd.DataFrame, *, source: str = "<DataFrame>", columns: Mapping[str, str] | None = None
+) -> HouseholdFile:
     """Build a :class:`HouseholdFile` from a DataFrame already in memory.
 
     The frame is not modified; its values are turned into text as a file would hold
@@ -138,11 +155,17 @@ def canonicalize(frame: pd.DataFrame, *, source: str = "<DataFrame>") -> Househo
     """
     raw = pd.DataFrame({str(c): _to_text_series(frame[c]) for c in frame.columns})
     raw.index = pd.RangeIndex(len(raw))
-    return _finish(raw, source=source, header_row=0, sheet=None)
+    return _finish(raw, source=source, header_row=0, sheet=None, chosen=columns)
 
 
 def _finish(
-    raw: pd.DataFrame, *, source: str, header_row: int, sheet: str | None, rows: np.ndarray | None = None
+    raw: pd.DataFrame,
+    *,
+    source: str,
+    header_row: int,
+    sheet: str | None,
+    rows: np.ndarray | None = None,
+    chosen: Mapping[str, str] | None = None,
 ) -> HouseholdFile:
     rows = raw.attrs.get("rows") if rows is None else rows
     raw = raw.copy()
@@ -157,7 +180,8 @@ def _finish(
             ),
         )
     rows = np.arange(1, len(raw) + 1) if rows is None else np.asarray(rows)
-    keys = {c: header_key(c) for c in raw.columns}
+    names = list(raw.columns)
+    keys = {c: header_key(_original_name(c, names)) for c in names}
     person_level = [c for c, k in keys.items() if k in _PERSON_LEVEL_HEADERS]
     if person_level:
         raise InputError(
@@ -172,7 +196,7 @@ def _finish(
                 "use the household-level export (one row per family)",
             ),
         )
-    columns = _match_columns(list(raw.columns), keys)
+    columns = _match_columns(names, keys, chosen=chosen or {}, source=source)
     has_point = "lat" in columns and "lon" in columns
     has_village = "kelurahan" in columns or "kode_wilayah" in columns
     notes: list[str] = []
@@ -202,6 +226,7 @@ def _finish(
             ),
         )
     data = _typed_view(raw, columns)
+    _warn_unusable(raw, data, columns, source)
     personal = tuple(columns[c] for c in PERSONAL_CANONICAL if c in columns) + tuple(
         c for c, k in keys.items() if k in _PERSONAL_EXTRA_HEADERS and c not in columns.values()
     )
@@ -220,24 +245,77 @@ def _finish(
     )
 
 
-def _match_columns(names: list[str], keys: dict[str, str]) -> dict[str, str]:
-    """Canonical -> raw header. Prefers alias order; kantong's own output columns last."""
-    out: dict[str, str] = {}
+_DUPLICATE_SUFFIX = re.compile(r"^(.*)\.(\d+)$")
+
+
+def _original_name(name: str, names: list[str]) -> str:
+    """The header as in the file: ``"NIK.1"`` (a repeated ``"NIK"``, renamed) -> ``"NIK"``."""
+    m = _DUPLICATE_SUFFIX.match(name)
+    return m.group(1) if m is not None and m.group(1) in names else name
+
+
+def _wanted() -> dict[str, tuple[str, ...]]:
+    """Canonical name -> its normalised header aliases, in order of preference."""
     wanted: dict[str, tuple[str, ...]] = dict(HOUSEHOLD_ALIASES)
     wanted.update({f"dep_{d}": names_ for d, (names_, _) in DEPRIVATIONS.items()})
     wanted.update({f"recv_{p}": names_ for p, names_ in PROGRAMS.items()})
+    return wanted
+
+
+def _match_columns(
+    names: list[str], keys: dict[str, str], *, chosen: Mapping[str, str] | None = None, source: str = "<data>"
+) -> dict[str, str]:
+    """Canonical -> raw header. kantong's own output columns count only when the input has
+    none of its own (re-runs); two of the input's columns for one field are refused unless
+    ``chosen`` names the one to use."""
+    chosen = dict(chosen or {})
+    wanted = _wanted()
+    for canon, header in chosen.items():
+        if canon not in wanted or header not in names:
+            raise InputError(
+                tr(
+                    "pilihan kolom {c}='{h}' tidak dikenal; kolom yang ada: {f}",
+                    "column choice {c}='{h}' unknown; columns found: {f}",
+                    c=canon,
+                    h=header,
+                    f=", ".join(names[:15]),
+                ),
+                path=source,
+            )
+    out: dict[str, str] = {}
     for canon, aliases in wanted.items():
-        best: tuple[int, int, int] | None = None
-        for pos, name in enumerate(names):
-            k = keys[name]
-            if k in aliases:
-                own = 1 if name in KANTONG_COLUMNS else 0  # re-runs: prefer the input's own
-                cand = (own, aliases.index(k), pos)
-                if best is None or cand < best:
-                    best = cand
-        if best is not None:
-            out[canon] = names[best[2]]
+        if canon in chosen:
+            out[canon] = chosen[canon]
+            continue
+        cands = [(name in KANTONG_COLUMNS, aliases.index(keys[name]), pos) for pos, name in enumerate(names) if keys[name] in aliases]
+        if not cands:
+            continue
+        own = [c for c in cands if not c[0]]
+        if len(own) > 1:
+            _refuse_two(canon, [names[c[2]] for c in sorted(own, key=lambda c: c[2])], names, source)
+        out[canon] = names[min(cands)[2]]
     return out
+
+
+def _refuse_two(canon: str, found: list[str], names: list[str], source: str) -> None:
+    shown = tr(" dan ", " and ").join(
+        tr("'{h}' (kolom {i})", "'{h}' (column {i})", h=_original_name(h, names), i=names.index(h) + 1) for h in found
+    )
+    raise InputError(
+        tr(
+            "dua kolom berarti {c}: {s}; kantong tidak menebak yang mana",
+            "two columns mean {c}: {s}; kantong does not guess which",
+            c=canon,
+            s=shown,
+        ),
+        path=source,
+        hint=tr(
+            "ganti nama atau hapus salah satunya (atau pilih satu: read_households(..., columns={{'{c}': '{h}'}}))",
+            "rename one or drop it (or choose one: read_households(..., columns={{'{c}': '{h}'}}))",
+            c=canon,
+            h=found[-1],
+        ),
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -273,5 +351,32 @@ def _typed_view(raw: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
         col = columns.get(f"recv_{prog}")
         if col is not None:
             data[f"recv_{prog}"] = map_unique(raw[col], _parse_flag, dtype="boolean")
+    data.update(_lost_digit_flags(raw, columns))
     return pd.DataFrame(data, index=raw.index)
+
+
+def _lost_digit_flags(raw: pd.DataFrame, columns: dict[str, str]) -> dict[str, pd.Series]:
+    """``nik_unusable`` / ``id_unusable``: values that lost digits (never matched as duplicates)."""
+    flags = {"nik_unusable": ("nik", "nik"), "id_unusable": ("household_id", "id")}
+    return {flag: lost_digits(raw[columns[canon]], kind=kind) for flag, (canon, kind) in flags.items() if canon in columns}
+
+
+def _warn_unusable(raw: pd.DataFrame, data: pd.DataFrame, columns: dict[str, str], source: str) -> None:
+    """Counted warnings for NIK / family ids that lost digits and unreadable coordinates."""
+    for flag, canon in (("nik_unusable", "nik"), ("id_unusable", "household_id")):
+        if flag in data and data[flag].any():
+            bad = data[flag].to_numpy(dtype=bool)
+            example = raw[columns[canon]][bad].iloc[0]
+            warn(
+                "{p}: {k} nilai di kolom '{c}' kehilangan digit (mis. '{e}': tersimpan sebagai angka di Excel); "
+                "tidak dipakai untuk mencari keluarga ganda. Format kolom itu sebagai Teks di Excel dan ekspor ulang.",
+                "{p}: {k} values of column '{c}' lost digits (e.g. '{e}': stored as a number in Excel); they are "
+                "not used to find duplicate families. Format that column as Text in Excel and export again.",
+                RepairWarning,
+                stacklevel=4,
+                p=source,
+                k=fmt_int(int(bad.sum())),
+                c=columns[canon],
+                e=example,
+            )
 
