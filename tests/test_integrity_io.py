@@ -189,3 +189,29 @@ def test_duplicate_without_id_says_baris_in_qa() -> None:
     frame = pd.DataFrame({"NIK": ["6271010101000001"] * 2, "Desa": ["Langkai"] * 2})
     res = geocode(kantong.canonicalize(frame), _boxes())
     assert res.qa()["reason"].tolist()[-1].endswith("duplikat dari baris 1")
+
+
+# --------------------------------------------------------------------------------------
+# #15.4 coordinates with degrees, DMS, hemispheres
+# --------------------------------------------------------------------------------------
+
+
+def test_coordinate_forms_are_parsed() -> None:
+    lat = ["-2°12'48\"", "2°12'48\" S", "2°12,8' LS", "S 2° 12' 48\"", "-2,2134°", "-2.2134", "2 12 48 LS", "0", "-", "x2"]
+    lon = ["113°55'E", "113° 55' 12\" BT", "113°55,2'T", "E 113°55'12\"", "113,92°", "113.92", "113 55 12", "0", "", "??"]
+    got_lat = parse_coordinate(pd.Series(lat)).round(4).tolist()
+    got_lon = parse_coordinate(pd.Series(lon)).round(4).tolist()
+    assert got_lat[:7] == [-2.2133, -2.2133, -2.2133, -2.2133, -2.2134, -2.2134, -2.2133]
+    assert got_lon[:7] == [113.9167, 113.92, 113.92, 113.92, 113.92, 113.92, 113.92]
+    assert all(np.isnan(v) for v in got_lat[7:] + got_lon[7:])
+
+
+def test_dms_file_is_placed_by_point_and_unreadable_values_are_counted(tmp_path: Path) -> None:
+    header = "ID Keluarga;Desa/Kelurahan;Latitude;Longitude\n"
+    rows = ["A;Langkai;2°13'12\" S;113°55'12\" E\n", "B;Langkai;-2°13'12\";113°55'12\"\n", "C;Langkai;dua;113,92\n", "D;Langkai;-;-\n"]
+    with pytest.warns(RepairWarning, match=r"1 dari 4 nilai di kolom 'Latitude' bukan koordinat .*'dua'") as rec:
+        hh = read_households(_csv(tmp_path / "dms.csv", rows, header))
+    assert not any("nan" in str(w.message) for w in rec)
+    res = geocode(hh, _boxes())
+    assert res.households["geocode_status"].tolist()[:2] == ["point", "point"]
+    assert res.households["lat"].round(2).tolist()[:2] == [-2.22, -2.22]

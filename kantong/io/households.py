@@ -19,6 +19,7 @@ from kantong._validate import require_file
 from kantong._vocab import DEPRIVATIONS, HOUSEHOLD_ALIASES, KANTONG_COLUMNS, PERSONAL_CANONICAL, PROGRAMS
 from kantong.io._cells import _to_text_series
 from kantong.io.parse import (
+    _PLACEHOLDERS,
     _clean_code,
     _clean_nik,
     _clean_rt,
@@ -363,6 +364,26 @@ def _lost_digit_flags(raw: pd.DataFrame, columns: dict[str, str]) -> dict[str, p
 
 def _warn_unusable(raw: pd.DataFrame, data: pd.DataFrame, columns: dict[str, str], source: str) -> None:
     """Counted warnings for NIK / family ids that lost digits and unreadable coordinates."""
+    for canon in ("lat", "lon"):
+        if canon in data:
+            text = raw[columns[canon]]
+            bad = (data[canon].isna() & ~text.str.strip().str.lower().isin(_PLACEHOLDERS)).to_numpy(dtype=bool)
+            if bad.any():
+                warn(
+                    "{p}: {k} dari {n} nilai di kolom '{c}' bukan koordinat yang bisa dibaca (mis. '{e}'); baris itu "
+                    "dipasang menurut kode atau nama desa. Tulis derajat desimal (-2,2134) atau derajat-menit-detik "
+                    "(2°12'48\" LS).",
+                    "{p}: {k} of {n} values of column '{c}' are not a readable coordinate (e.g. '{e}'); those rows are "
+                    "placed by village code or name. Write decimal degrees (-2.2134) or degrees-minutes-seconds "
+                    "(2°12'48\" S).",
+                    RepairWarning,
+                    stacklevel=4,
+                    p=source,
+                    k=fmt_int(int(bad.sum())),
+                    n=fmt_int(len(bad)),
+                    c=columns[canon],
+                    e=text[bad].iloc[0],
+                )
     for flag, canon in (("nik_unusable", "nik"), ("id_unusable", "household_id")):
         if flag in data and data[flag].any():
             bad = data[flag].to_numpy(dtype=bool)

@@ -16,15 +16,68 @@ _PLACEHOLDERS = {"", "0", "00", "0,0", "0.0", "0,00", "0.00", "-", "--", "na", "
 
 
 def parse_coordinate(values: pd.Series) -> pd.Series:
-    """Text coordinates to float: decimal commas, placeholders (blank, ``0``, ``-``) -> NaN.
+    """Text coordinates to float degrees; placeholders (blank, ``0``, ``-``) -> NaN.
+
+    Decimal degrees with a point or a decimal comma, with or without ``°``; degrees,
+    minutes and seconds (``-2°12'48"``, ``2°12'48" S``, ``2 12 48 LS``), degrees and
+    decimal minutes (``113°55.2'E``); hemisphere letters N/S/E/W and Indonesian
+    U/S/T/B, LU/LS/BT/BB, before or after. Anything else is NaN
+    (:func:`unreadable_coordinates` counts those).
 
     >>> parse_coordinate(pd.Series(["-2,2134", "113.9", "0", "-", "", "x"])).tolist()
     [-2.2134, 113.9, nan, nan, nan, nan]
+    >>> parse_coordinate(pd.Series(["-2°12′48″", "2°12'48 S", "113°55'E", "113,92°", "2 12 48 LS"])).round(4).tolist()
+    [-2.2133, -2.2133, 113.9167, 113.92, -2.2133]
     """
     text = values.astype("str").str.strip().str.replace(",", ".", regex=False)
     num = pd.to_numeric(text, errors="coerce").astype("float64")
+    nan = num.isna().to_numpy()
+    if nan.any():
+        rest = values[nan]
+        rest = rest[~rest.astype("str").str.strip().str.lower().isin(_PLACEHOLDERS)]
+        if len(rest):
+            num = num.copy()
+            num[rest.index] = map_unique(rest, _parse_dms, dtype="float64")
     num = num.where(num != 0.0)
     return pd.Series(num.to_numpy(), index=values.index, name=values.name)
+
+
+def unreadable_coordinates(values: pd.Series) -> pd.Series:
+    """Per value: text that is neither a placeholder nor a coordinate kantong can read."""
+    text = values.astype("str").str.strip().str.lower()
+    return parse_coordinate(values).isna() & ~text.isin(_PLACEHOLDERS)
+
+
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_DMS = re.compile(
+    r"^(?P<pre>[NSEWUTB]|L[US]|B[TB])?\s*(?P<sign>[+-])?\s*"
+    + _NUMBER.replace("(", "(?P<d>", 1)
+    + r"\s*(?:°|º|˚|deg)?\s*"
+    + r"(?:" + _NUMBER.replace("(", "(?P<m>", 1) + r"\s*(?:'|′|’|min)?\s*)?"
+    + r"(?:" + _NUMBER.replace("(", "(?P<s>", 1) + r"\s*(?:\"|″|”|''|sec)?\s*)?"
+    + r"(?P<post>[NSEWUTB]|L[US]|B[TB])?\.?$",
+    re.IGNORECASE,
+)
+_NEGATIVE_HEMISPHERES = {"s", "w", "ls", "b", "bb"}
+
+
+def _parse_dms(value: object) -> float:
+    """``-2°12'48"`` and its variants -> decimal degrees; NaN when not a coordinate."""
+    if value is None:
+        return math.nan
+    m = _DMS.match(str(value).strip())
+    if m is None:
+        return math.nan
+    parts = [m.group(k) for k in ("d", "m", "s")]
+    deg, minutes, seconds = (float(p.replace(",", ".")) if p else 0.0 for p in parts)
+    if minutes >= 60 or seconds >= 60 or (parts[2] and "." in parts[1].replace(",", ".")):
+        return math.nan
+    hemi = {(m.group("pre") or "").lower(), (m.group("post") or "").lower()} - {""}
+    if len(hemi) > 1:
+        return math.nan
+    out = deg + minutes / 60.0 + seconds / 3600.0
+    negative = m.group("sign") == "-" or bool(hemi & _NEGATIVE_HEMISPHERES)
+    return -out if negative else out
 
 
 def _clean_nik(value: object) -> str:
