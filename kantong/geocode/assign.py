@@ -8,16 +8,15 @@ checked against Indonesia's extent), point in polygon and snapping
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kantong._errors import KantongWarning
+from kantong._errors import DataWarning, OptionError, RepairWarning
 from kantong._family import duplicate_of
-from kantong._i18n import tr
+from kantong._i18n import fmt_int, fmt_pct, tr, warn
 from kantong.geocode.names import _describe_listed, _describe_method, _resolve_listed
 from kantong.geocode.points import _choose_polygon, _nearest_within, _points_in_polygons, plausible
 from kantong.geocode.result import STATUSES, GeocodeResult, _desil_status
@@ -106,6 +105,11 @@ def geocode(
     >>> set(res.status_base) <= set(STATUSES)
     True
     """
+    if not tolerance >= 0:
+        raise OptionError(
+            tr("--tolerance harus ≥ 0 (meter), bukan {t}", "--tolerance must be ≥ 0 (metres), not {t}", t=tolerance),
+            hint=tr("mis. --tolerance 100", "e.g. --tolerance 100"),
+        )
     hf = households if isinstance(households, HouseholdFile) else canonicalize(households)
     bnd = boundaries if _is_canonical_boundaries(boundaries) else read_boundaries(boundaries)
     data = hf.data
@@ -132,15 +136,49 @@ def geocode(
     for col in ("kode", "geocode_status", "geocode_note", "duplicate_of"):
         out[col] = out[col].astype("str")
     result = GeocodeResult(households=out, boundaries=bnd, source=hf, tolerance=tolerance)
+    _warn_placement(hf.source, village, placed)
+    return result
+
+
+#: share of positioned rows in another village than listed above which the file looks wrong
+CONFLICT_SHARE = 0.2
+#: ... and at least this many conflicts (a handful in a tiny file is no pattern)
+CONFLICT_MIN = 10
+
+
+def _warn_placement(source: str, village: np.ndarray, placed: _Placement) -> None:
+    """Warn about unplaced rows, and when many points lie in another village than listed."""
+    n = len(village)
     n_unmatched = int((village < 0).sum())
     if n_unmatched:
-        warnings.warn(
-            f"{hf.source}: {n_unmatched} of {len(data)} rows could not be placed in any village (status "
-            "'unmatched'); see qa.csv for each row and fix the village name or code there.",
-            KantongWarning,
-            stacklevel=2,
+        warn(
+            "{p}: {k} dari {n} baris tidak bisa dipasang di desa mana pun (status 'unmatched'); lihat berkas QA "
+            "(qa.csv) untuk tiap baris dan perbaiki nama atau kode desanya di sana.",
+            "{p}: {k} of {n} rows could not be placed in any village (status 'unmatched'); see the QA file "
+            "(qa.csv) for each row and fix the village name or code there.",
+            RepairWarning,
+            stacklevel=3,
+            p=source,
+            k=fmt_int(n_unmatched),
+            n=fmt_int(n),
         )
-    return result
+    positioned = int(placed.by_point.sum())
+    conflicts = int(placed.conflict.sum())
+    if conflicts >= CONFLICT_MIN and conflicts > CONFLICT_SHARE * positioned:
+        warn(
+            "{p}: {k} dari {n} baris yang punya titik ({s}) berada di desa lain dari yang tercantum (status "
+            "'conflict'): batas wilayah atau koordinat tampaknya salah untuk berkas ini. Periksa bahwa batas "
+            "wilayahnya untuk daerah yang sama dan lintang/bujurnya tidak bergeser.",
+            "{p}: {k} of {n} rows with a point ({s}) lie in another village than listed (status 'conflict'): the "
+            "boundaries or the coordinates look wrong for this file. Check that the boundaries cover the same "
+            "area and that latitude/longitude are not shifted.",
+            DataWarning,
+            stacklevel=3,
+            p=source,
+            k=fmt_int(conflicts),
+            n=fmt_int(positioned),
+            s=fmt_pct(conflicts / positioned),
+        )
 
 
 def _read_points(data: pd.DataFrame, bnd: gpd.GeoDataFrame) -> _Points:
@@ -218,7 +256,7 @@ def _statuses(
             ld = listed.detail[i]
             if not placed.by_point[i]:
                 code = ld.split(" ", 1)[0]
-                if code in ("name_differs", "code_unknown", "kecamatan_differs"):
+                if code in ("name_differs", "code_unknown", "code_shared", "kecamatan_differs"):
                     details.append(code)
             parts.append(_describe_listed(ld))
         if not placed.by_point[i]:
@@ -351,11 +389,14 @@ def from_geocoded(households: HouseholdFile, boundaries: gpd.GeoDataFrame) -> Ge
     village = out["kode"].map(by_kode).fillna(-1).astype("int64").to_numpy()
     unknown = (out["kode"] != "").to_numpy() & (village < 0)
     if unknown.any():
-        warnings.warn(
-            f"{households.source}: {int(unknown.sum())} rows name a kode that is not in the boundaries; "
-            "they are treated as unplaced. Use the boundaries the table was geocoded with.",
-            KantongWarning,
-            stacklevel=2,
+        warn(
+            "{p}: {k} baris mencantumkan kode yang tidak ada di batas wilayah; baris itu dianggap belum terpasang. "
+            "Gunakan batas wilayah yang dipakai saat tabel ini di-geocode.",
+            "{p}: {k} rows name a kode that is not in the boundaries; they are treated as unplaced. Use the "
+            "boundaries the table was geocoded with.",
+            DataWarning,
+            p=households.source,
+            k=fmt_int(int(unknown.sum())),
         )
     if not by_kode:  # boundaries without Kemendagri codes (BPS files): place again by point
         again = geocode(households, boundaries)

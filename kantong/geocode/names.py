@@ -30,6 +30,10 @@ def _describe_listed(detail: str) -> str:
     texts = {
         "name_differs": tr("nama desa di daftar ({r}) tidak cocok dengan kodenya; kode dipakai", "listed name ({r}) differs from its code; the code wins"),
         "code_unknown": tr("kode wilayah {r} tidak ada di batas wilayah", "village code {r} is not in the boundaries"),
+        "code_shared": tr(
+            "kode wilayah {r} dipakai oleh lebih dari satu desa di batas wilayah; tidak dipakai",
+            "village code {r} is used by more than one village in the boundaries; not used",
+        ),
         "kecamatan_differs": tr("nama desa cocok tetapi kecamatan berbeda ({r})", "village name matches but the kecamatan differs ({r})"),
         "ambiguous": tr("nama desa ambigu: {r}", "ambiguous village name: {r}"),
         "weak": tr("nama desa tidak cukup mirip: {r}", "village name too dissimilar: {r}"),
@@ -83,9 +87,12 @@ class _VillageMatcher:
         self.kec_key = np.array([place_key(v, level="kecamatan") for v in bnd["kecamatan"]], dtype=object)
         self.kab_key = np.array([place_key(v, level="kabkota") for v in bnd["kabkota"]], dtype=object)
         self.by_code: dict[str, int] = {}
+        self.shared: dict[str, list[int]] = {}  # codes used by more than one village
         for i, k in enumerate(self.kode):
             d = digits(k)
             if d:
+                if d in self.by_code:
+                    self.shared.setdefault(d, [self.by_code[d]]).append(i)
                 self.by_code.setdefault(d, i)
         self.by_name: dict[str, list[int]] = {}
         for i, keys in enumerate(zip(self.name_key, self.raw_key)):
@@ -113,6 +120,11 @@ class _VillageMatcher:
         code_d = digits(code) if code else ""
         by_code = self.by_code.get(code_d) if code_d else None
         name_i, name_m, name_d = self._match_name(name, kecamatan, kabkota) if name else (-1, "", "")
+        if code_d in self.shared:  # never placed by a code two villages share
+            if name_i in self.shared[code_d]:
+                return name_i, "code", ""
+            detail = " · ".join(p for p in (f"code_shared {code}", name_d) if p)
+            return (name_i, name_m, detail) if name_i >= 0 else (-1, "", detail)
         if by_code is not None:
             if name and name_i != by_code and self._similarity(name, by_code) < self.threshold:
                 return by_code, "code", f"name_differs '{name}'"

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kantong._errors import InputError, KantongWarning
-from kantong._i18n import tr
-from kantong._normalize import digits, dotted_kode, header_key, map_unique
+from kantong._errors import InputError, RepairWarning
+from kantong._i18n import fmt_int, tr, warn
+from kantong._normalize import dotted_kode, header_key, map_unique
 from kantong._validate import require_file
 from kantong.io._cells import _to_text_series
+from kantong.io.boundary_checks import check_degrees, drop_empty, repair_duplicate_codes, warn_code_kinds
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -109,14 +109,26 @@ def read_boundaries(
                 ),
             )
         gdf = gdf.set_crs(crs)
+    check_degrees(gdf, label=label)
+    empty = _missing(gdf)
     gdf = _repair_geometries(gdf, label=label)
     if gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
-    return _canonical_boundary_columns(
+    out = _canonical_boundary_columns(
         gdf,
         label=label,
         named={"kode": code_col, "kelurahan": name_col, "kecamatan": kecamatan_col, "kabkota": kabkota_col},
     )
+    out = drop_empty(out, empty, label=label)
+    return repair_duplicate_codes(out, label=label)
+
+
+def _missing(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Rows whose geometry is null or empty in the file itself."""
+    import shapely
+
+    geom = gdf.geometry.values
+    return np.asarray(shapely.is_missing(geom) | shapely.is_empty(geom), dtype=bool)
 
 
 def _polygonal_part(g: object) -> object:
@@ -188,23 +200,8 @@ def _canonical_boundary_columns(gdf: "gpd.GeoDataFrame", *, label: str, named: d
     for c in rest:
         frame[c] = gdf[c].reset_index(drop=True).to_numpy()
     result = gpd.GeoDataFrame(frame, geometry=gdf.geometry.reset_index(drop=True).to_numpy(), crs=gdf.crs)
-    n_digits = frame["kode"].map(lambda v: len(digits(v)))
-    present = n_digits > 0
-    if present.any() and (n_digits[present] < 10).mean() > 0.5:
-        warnings.warn(
-            f"{label}: most codes have fewer than 10 digits (e.g. {frame['kode'].iloc[0]!r}): these look like "
-            "kecamatan or kab/kota polygons, not villages. Use the desa/kelurahan boundary file.",
-            KantongWarning,
-            stacklevel=3,
-        )
-    if named.get("kode") is None and "kode" not in chosen and any(keys[c] in BPS_CODE_HEADERS for c in cols):
-        warnings.warn(
-            f"{label}: BPS village ids ({', '.join(c for c in cols if keys[c] in BPS_CODE_HEADERS)}) are another "
-            "numbering than Kemendagri's and are not used as `kode`: households are matched by point and by "
-            "name (with kecamatan). Name a Kemendagri code column with --code-col if the file has one.",
-            KantongWarning,
-            stacklevel=3,
-        )
+    bps = [c for c in cols if keys[c] in BPS_CODE_HEADERS]
+    warn_code_kinds(frame, label=label, bps_columns=bps if named.get("kode") is None and "kode" not in chosen else [])
     return result
 
 
@@ -266,21 +263,29 @@ def _repair_geometries(gdf: gpd.GeoDataFrame, *, label: str) -> gpd.GeoDataFrame
         parts = [_polygonal_part(g) for g in fixed]
         geom = geom.copy()
         geom[other] = parts
-        warnings.warn(
-            f"{label}: {int(other.sum())} non-polygon geometries reduced to their polygonal parts "
-            "(empty where none); check the file if villages are missing from the map.",
-            KantongWarning,
+        warn(
+            "{p}: {k} geometri bukan poligon direduksi ke bagian poligonnya (kosong jika tidak ada); periksa berkasnya "
+            "jika ada desa yang hilang dari peta.",
+            "{p}: {k} non-polygon geometries reduced to their polygonal parts (empty where none); check the file if "
+            "villages are missing from the map.",
+            RepairWarning,
             stacklevel=4,
+            p=label,
+            k=fmt_int(int(other.sum())),
         )
     invalid = ~shapely.is_valid(geom) & ~shapely.is_missing(geom)
     if invalid.any():
         geom = geom.copy()
         geom[invalid] = [_polygonal_part(g) for g in shapely.make_valid(geom[invalid])]
-        warnings.warn(
-            f"{label}: {int(invalid.sum())} invalid polygon(s) (self-intersections) repaired with "
-            "shapely.make_valid; to silence this, repair them in the source file (QGIS: Fix geometries).",
-            KantongWarning,
+        warn(
+            "{p}: {k} poligon tidak valid (berpotongan sendiri) diperbaiki dengan shapely.make_valid; agar pesan ini "
+            "hilang, perbaiki di berkas sumbernya (QGIS: Fix geometries).",
+            "{p}: {k} invalid polygon(s) (self-intersections) repaired with shapely.make_valid; to silence this, "
+            "repair them in the source file (QGIS: Fix geometries).",
+            RepairWarning,
             stacklevel=4,
+            p=label,
+            k=fmt_int(int(invalid.sum())),
         )
     gdf = gdf.set_geometry(gpd.GeoSeries(geom, index=gdf.index, crs=gdf.crs))
     return gdf

@@ -164,39 +164,27 @@ _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _FLOAT_TEXT = re.compile(r"^\d+[.,]0+$")
 
 
-def _nik_lost(value: object) -> bool:
-    """Did this NIK lose digits (Excel number: ``6.271e15``, ``6271000000000000.0``,
-    ``6271010101000000``; or cut to 12-15 digits)? A real NIK ends in a serial
-    ``0001``-``9999``, so 16 digits ending in ``0000`` are a rounded number."""
-    if value is None:
-        return False
-    text = str(value).strip().replace(" ", "").lstrip("'")
-    if _SCIENTIFIC.match(text) or _FLOAT_TEXT.match(text):
-        return True
-    if text.isdigit():
-        return 12 <= len(text) <= 15 or (len(text) == 16 and text.endswith("0000"))
-    return False
-
-
-def _id_lost(value: object) -> bool:
-    """Did this family id lose digits (an Excel number: ``6.271e15``, or 15+ digits as a
-    float ``...0000.0`` or ending in ``0000``)?"""
-    if value is None:
-        return False
-    text = str(value).strip()
-    if _SCIENTIFIC.match(text):
-        return True
-    core = text.split(".")[0].split(",")[0] if _FLOAT_TEXT.match(text) else text
-    return core.isdigit() and len(core) >= 15 and (core != text or core.endswith("0000"))
-
-
 def lost_digits(values: pd.Series, *, kind: str = "nik") -> pd.Series:
     """Per value: a NIK (``kind="nik"``) or family id (``kind="id"``) that lost digits,
     as Excel does to long numbers. Such values are flagged and never used to find
-    duplicate families.
+    duplicate families. NIK: scientific notation (``6.271e15``), a float's text
+    (``6271000000000000.0``), 12-15 digits, or 16 digits ending in ``0000`` (a real
+    NIK ends in a serial ``0001``-``9999``). Family id: scientific notation, or 15+
+    digits written as a float or ending in ``0000``.
 
     >>> lost_digits(pd.Series(["6.271e15", "6271000000000000.0", "6271010101010001", "", "627101010101"])).tolist()
     [True, True, False, False, True]
     """
-    func = _nik_lost if kind == "nik" else _id_lost
-    return map_unique(values, func, dtype="bool")
+    text = values.fillna("").astype("str").str.strip()
+    if kind == "nik":  # a real NIK ends in a serial 0001-9999: 16 digits ending 0000 are a rounded number
+        text = text.str.replace(" ", "", regex=False).str.lstrip("'")
+    sci = text.str.match(_SCIENTIFIC.pattern)
+    flt = text.str.match(_FLOAT_TEXT.pattern)
+    core = text.where(~flt, text.str.split(r"[.,]", n=1, regex=True).str[0])
+    num = core.str.isdigit()
+    size = core.str.len()
+    if kind == "nik":
+        lost = sci | flt | (num & (((size >= 12) & (size <= 15)) | ((size == 16) & core.str.endswith("0000"))))
+    else:  # a family id: an Excel number of 15+ digits (No KK is 16)
+        lost = sci | (num & (size >= 15) & (flt | core.str.endswith("0000")))
+    return pd.Series(lost.to_numpy(dtype=bool), index=values.index, dtype="bool")
