@@ -215,3 +215,189 @@ def test_dms_file_is_placed_by_point_and_unreadable_values_are_counted(tmp_path:
     res = geocode(hh, _boxes())
     assert res.households["geocode_status"].tolist()[:2] == ["point", "point"]
     assert res.households["lat"].round(2).tolist()[:2] == [-2.22, -2.22]
+
+
+# --------------------------------------------------------------------------------------
+# #15.5 boundaries with a duplicated code or no geometry; #14.4 metres under a degrees CRS
+# --------------------------------------------------------------------------------------
+
+
+def _village_file(tmp_path: Path, kode: list[str], names: list[str], geoms: list[object]) -> Path:
+    path = tmp_path / "desa.gpkg"
+    gpd.GeoDataFrame({"kode": kode, "kelurahan": names}, geometry=geoms, crs=4326).to_file(path)
+    return path
+
+
+def test_village_listed_twice_is_dissolved_with_a_warning(tmp_path: Path) -> None:
+    path = _village_file(
+        tmp_path,
+        ["6271011001", "6271011001", "6271011002"],
+        ["Langkai", "Langkai", "Menteng"],
+        [box(113.90, -2.25, 113.92, -2.20), box(113.92, -2.25, 113.95, -2.20), box(113.95, -2.25, 114.00, -2.20)],
+    )
+    with pytest.warns(RepairWarning, match=r"1 desa tercantum lebih dari sekali .*62\.71\.01\.1001"):
+        b = read_boundaries(path)
+    assert b["kode"].tolist() == ["62.71.01.1001", "62.71.01.1002"]
+    assert b.geometry.iloc[0].bounds == pytest.approx((113.90, -2.25, 113.95, -2.20))
+
+
+def test_two_villages_sharing_a_code_are_kept_and_never_placed_by_that_code(tmp_path: Path) -> None:
+    path = _village_file(
+        tmp_path,
+        ["6271011001", "6271011001", "6271011002"],
+        ["Langkai", "Pahandut", "Menteng"],
+        [box(113.90, -2.25, 113.92, -2.20), box(113.92, -2.25, 113.95, -2.20), box(113.95, -2.25, 114.00, -2.20)],
+    )
+    with pytest.warns(DataWarning, match=r"1 kode dipakai oleh desa yang berbeda \(62\.71\.01\.1001: Langkai / Pahandut\)"):
+        b = read_boundaries(path)
+    assert b["kelurahan"].tolist() == ["Langkai", "Pahandut", "Menteng"]
+    frame = pd.DataFrame(
+        {"ID": ["a", "b", "c"], "Kode Wilayah": ["6271011001"] * 3, "Desa": ["Pahandut", "", "Menteng"]}
+    )
+    res = geocode(frame, b)
+    assert res.households["village"].tolist() == [1, -1, 2]
+    assert res.households["geocode_status"].tolist() == ["code", "unmatched:code_shared", "name:code_shared"]
+
+
+def test_villages_without_geometry_are_dropped_and_named(tmp_path: Path) -> None:
+    from shapely.geometry import Polygon
+
+    path = tmp_path / "desa.geojson"
+    gpd.GeoDataFrame(
+        {"kode": ["6271011001", "6271011002", "6271011003"], "kelurahan": ["Langkai", "Menteng", "Bukit Tunggal"]},
+        geometry=[box(113.90, -2.25, 113.92, -2.20), None, Polygon()],
+        crs=4326,
+    ).to_file(path)
+    with pytest.warns(RepairWarning, match=r"2 desa tanpa geometri .*Menteng \(62\.71\.01\.1002\), Bukit Tunggal"):
+        b = read_boundaries(path)
+    assert b["kelurahan"].tolist() == ["Langkai"]
+
+
+def test_metres_under_a_degrees_crs_are_refused_with_a_utm_hint() -> None:
+    metres = gpd.GeoDataFrame(
+        {"kelurahan": ["Langkai"]}, geometry=[box(790_000, 9_750_000, 800_000, 9_760_000)], crs=None
+    )
+    with pytest.raises(InputError, match="bukan derajat") as err:
+        read_boundaries(metres, crs="EPSG:4326")
+    assert "UTM zona 49S adalah EPSG:32749" in str(err.value)
+    assert "EPSG:32746–32754" in str(err.value)
+
+
+# --------------------------------------------------------------------------------------
+# #14.3 most points in another village than listed; #14.10 negative tolerance
+# --------------------------------------------------------------------------------------
+
+
+def test_many_conflicts_warn_with_counts() -> None:
+    n = 100
+    frame = pd.DataFrame(
+        {
+            "ID": [f"h{i}" for i in range(n)],
+            "Desa": ["Menteng"] * 90 + ["Langkai"] * 10,
+            "Latitude": ["-2.22"] * n,
+            "Longitude": ["113.92"] * n,  # all in Langkai
+        }
+    )
+    with pytest.warns(DataWarning, match=r"90 dari 100 baris yang punya titik \(90,0%\) berada di desa lain"):
+        res = geocode(frame, _boxes())
+    assert (res.status_base == "conflict").sum() == 90
+    few = frame.assign(Desa=["Menteng"] * 10 + ["Langkai"] * 90)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        geocode(few, _boxes())  # 10 % conflicts: no warning
+
+
+def test_negative_tolerance_is_refused() -> None:
+    frame = pd.DataFrame({"ID": ["a"], "Desa": ["Langkai"]})
+    with pytest.raises(OptionError, match="--tolerance harus ≥ 0"):
+        geocode(frame, _boxes(), tolerance=-5)
+
+
+# --------------------------------------------------------------------------------------
+# #15.10 hostile XLSX extents; #14.10 .xls files
+# --------------------------------------------------------------------------------------
+
+_READER = textwrap.dedent(
+    """
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+    from kantong import InputError
+    from kantong.io import read_households
+    try:
+        print("ROWS", len(read_households(sys.argv[1])))
+    except InputError as err:
+        print("REFUSED", err)
+    """
+)
+
+
+def _read_in_subprocess(path: Path) -> subprocess.CompletedProcess[str]:
+    import os
+
+    root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-c", _READER, str(path)], capture_output=True, text=True, env=env, timeout=300)
+
+
+def _far_workbook(path: Path, cell: str, *, header: bool) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if header:
+        ws.append(["ID Keluarga", "Desa/Kelurahan", "Latitude", "Longitude"])
+        ws.append(["A", "Langkai", -2.22, 113.92])
+    ws[cell] = "x"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("cell", "header"), [("XFD1048576", False), ("XFD5000", True)])
+def test_far_cell_xlsx_is_refused_without_taking_the_memory(tmp_path: Path, cell: str, header: bool) -> None:
+    path = _far_workbook(tmp_path / "far.xlsx", cell, header=header)
+    assert path.stat().st_size < 28_000
+    proc = _read_in_subprocess(path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("REFUSED ")
+    assert f"far.xlsx: lembar 'Sheet' terbentang sampai sel {cell}" in proc.stdout
+
+
+def test_sheet_without_dimension_tag_is_measured_by_its_cells(tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    src = _far_workbook(tmp_path / "src.xlsx", "XFD5000", header=True)
+    dst = tmp_path / "nodim.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension[^>]*/>", b"", data)
+            zout.writestr(item, data)
+    assert b"<dimension" not in zipfile.ZipFile(dst).read("xl/worksheets/sheet1.xml")
+    proc = _read_in_subprocess(dst)
+    assert proc.stdout.startswith("REFUSED ")
+    assert "nodim.xlsx: lembar 'Sheet' terbentang sampai sel XFD5000" in proc.stdout
+
+
+def test_near_cell_xlsx_still_reads(tmp_path: Path) -> None:
+    path = _far_workbook(tmp_path / "near.xlsx", "D600", header=True)
+    hh = read_households(path)
+    assert len(hh) == 2  # the data row and the row of the stray cell
+    assert hh.rows.tolist() == [1, 599]
+
+
+def test_old_xls_is_read(tmp_path: Path) -> None:
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Data")
+    ws.write(0, 0, "Daftar keluarga 2024")
+    for j, h in enumerate(["ID Keluarga", "NIK Kepala Keluarga", "Desa/Kelurahan", "Latitude", "Longitude"]):
+        ws.write(2, j, h)
+    for i in range(3):
+        for j, v in enumerate([f"P{i}", _nik(i + 1), "Langkai", -2.22, 113.92]):
+            ws.write(3 + i, j, v)
+    wb.save(str(tmp_path / "old.xls"))
+    hh = read_households(tmp_path / "old.xls")
+    assert hh.sheet == "Data" and hh.header_row == 2
+    assert hh.data["household_id"].tolist() == ["P0", "P1", "P2"]
+    assert hh.data["nik"].tolist() == [_nik(1), _nik(2), _nik(3)]
+    assert hh.data["lat"].tolist() == [-2.22] * 3

@@ -92,7 +92,7 @@ def read_households(
     Parameters
     ----------
     path
-        ``.csv``/``.txt``/``.tsv``, ``.xlsx``/``.xlsm`` or ``.parquet`` file.
+        ``.csv``/``.txt``/``.tsv``, ``.xlsx``/``.xlsm``/``.xls`` or ``.parquet`` file.
     sheet
         XLSX sheet name; by default the first sheet with a recognisable header.
     encoding, sep

@@ -39,7 +39,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 #: file suffixes :func:`read_table` reads, by format
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", "")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
+XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 PARQUET_SUFFIXES = (".parquet", ".pq", ".geoparquet")
 
 
@@ -87,7 +87,7 @@ def read_table(
     Parameters
     ----------
     path
-        ``.csv``/``.txt``/``.tsv``, ``.xlsx``/``.xlsm`` or ``.parquet`` file.
+        ``.csv``/``.txt``/``.tsv``, ``.xlsx``/``.xlsm``/``.xls`` or ``.parquet`` file.
     sheet
         XLSX sheet name; by default the first sheet with a recognisable header.
     encoding, sep
@@ -132,14 +132,8 @@ def _read_any(
     if suffix in CSV_SUFFIXES:
         raw, hdr = _read_csv(path, encoding=encoding, sep=sep)
         return raw, hdr, None
-    if suffix == ".xls":
-        raise InputError(
-            tr("format .xls lama tidak didukung", "the old .xls format is not supported"),
-            path=path,
-            hint=tr("simpan ulang sebagai .xlsx atau .csv di Excel", "save it again as .xlsx or .csv from Excel"),
-        )
     raise InputError(
         tr("jenis berkas {s} tidak dikenal", "unknown file type {s}", s=suffix),
         path=path,
-        hint=tr("gunakan CSV, XLSX atau Parquet", "use CSV, XLSX or Parquet"),
+        hint=tr("gunakan CSV, XLSX/XLS atau Parquet", "use CSV, XLSX/XLS or Parquet"),
     )
