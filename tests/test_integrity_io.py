@@ -401,3 +401,41 @@ def test_old_xls_is_read(tmp_path: Path) -> None:
     assert hh.data["household_id"].tolist() == ["P0", "P1", "P2"]
     assert hh.data["nik"].tolist() == [_nik(1), _nik(2), _nik(3)]
     assert hh.data["lat"].tolist() == [-2.22] * 3
+
+
+# --------------------------------------------------------------------------------------
+# #15.6 (CSV) formula-like text is escaped on write and restored on read
+# --------------------------------------------------------------------------------------
+
+HOSTILE = ["=HYPERLINK(\"http://x\",\"klik\")", "@SUM(1)", "+cmd|' /C calc'!A0", "-2+3", "\tTab", "=1", "'=already", "+62 811 000"]
+HARMLESS = ["-2,2134", "-2.21", "+62811000", "-", "--", "Budi", "", "'quoted"]
+
+
+def test_csv_outputs_escape_formula_text_and_reads_restore_it(tmp_path: Path) -> None:
+    values = HOSTILE + HARMLESS
+    frame = pd.DataFrame({"Nama": values, "Desa/Kelurahan": ["Langkai"] * len(values), "n": range(len(values))})
+    path = write_table(frame, tmp_path / "out.csv")
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        written = [row[0] for row in csv.reader(fh)][1:]
+    assert written[: len(HOSTILE)] == ["'" + v for v in HOSTILE]
+    assert written[len(HOSTILE):] == HARMLESS  # numbers, placeholders and plain text untouched
+    again = read_households(path)
+    assert again.raw["Nama"].tolist() == values  # values as read, after the round trip
+    assert again.raw["n"].tolist() == [str(i) for i in range(len(values))]
+
+
+def test_geocoded_table_round_trips_hostile_names(tmp_path: Path) -> None:
+    from kantong.geocode import from_geocoded
+
+    frame = pd.DataFrame(
+        {"ID": [f"h{i}" for i in range(len(HOSTILE))], "Nama": HOSTILE, "Desa": ["Langkai"] * len(HOSTILE)}
+    )
+    res = geocode(frame, _boxes())
+    path = write_table(res.table(), tmp_path / "households.csv")
+    text = path.read_text(encoding="utf-8")
+    assert "\n\"=HYPERLINK" not in text and ",\"=HYPERLINK" not in text
+    again = from_geocoded(read_households(path), res.boundaries)
+    assert again.source.raw["Nama"].tolist() == HOSTILE
+    assert again.households["kode"].tolist() == res.households["kode"].tolist()
