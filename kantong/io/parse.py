@@ -168,15 +168,15 @@ def lost_digits(values: pd.Series, *, kind: str = "nik") -> pd.Series:
     """Per value: a NIK (``kind="nik"``) or family id (``kind="id"``) that lost digits,
     as Excel does to long numbers. Such values are flagged and never used to find
     duplicate families. NIK: scientific notation (``6.271e15``), a float's text
-    (``6271000000000000.0``), 12-15 digits, or 16 digits ending in ``0000`` (a real
-    NIK ends in a serial ``0001``-``9999``). Family id: scientific notation, or 15+
-    digits written as a float or ending in ``0000``.
+    (``6271000000000000.0``), 12-15 digits, or 16 digits ending in ``000000`` (a
+    real NIK ends in a serial ``0001``-``9999``, so that is a rounded number). Family id: scientific notation, or 15+
+    digits written as a float or ending in ``000000``.
 
     >>> lost_digits(pd.Series(["6.271e15", "6271000000000000.0", "6271010101010001", "", "627101010101"])).tolist()
     [True, True, False, False, True]
     """
     text = values.fillna("").astype("str").str.strip()
-    if kind == "nik":  # a real NIK ends in a serial 0001-9999: 16 digits ending 0000 are a rounded number
+    if kind == "nik":  # a real NIK ends in a serial 0001-9999: 16 digits ending 000000 are a rounded number
         text = text.str.replace(" ", "", regex=False).str.lstrip("'")
     sci = text.str.match(_SCIENTIFIC.pattern)
     flt = text.str.match(_FLOAT_TEXT.pattern)
@@ -184,7 +184,7 @@ def lost_digits(values: pd.Series, *, kind: str = "nik") -> pd.Series:
     num = core.str.isdigit()
     size = core.str.len()
     if kind == "nik":
-        lost = sci | flt | (num & (((size >= 12) & (size <= 15)) | ((size == 16) & core.str.endswith("0000"))))
+        lost = sci | flt | (num & (((size >= 12) & (size <= 15)) | ((size == 16) & core.str.endswith("000000"))))
     else:  # a family id: an Excel number of 15+ digits (No KK is 16)
-        lost = sci | (num & (size >= 15) & (flt | core.str.endswith("0000")))
+        lost = sci | (num & (size >= 15) & (flt | core.str.endswith("000000")))
     return pd.Series(lost.to_numpy(dtype=bool), index=values.index, dtype="bool")
