@@ -17,7 +17,7 @@ import pytest
 from shapely.geometry import box
 
 import kantong
-from kantong import InputError, KantongWarning
+from kantong import InputError
 from kantong._errors import DataWarning, OptionError, RepairWarning
 from kantong.geocode import geocode
 from kantong.io import parse_coordinate, read_boundaries, read_households, write_table
@@ -439,3 +439,20 @@ def test_geocoded_table_round_trips_hostile_names(tmp_path: Path) -> None:
     again = from_geocoded(read_households(path), res.boundaries)
     assert again.source.raw["Nama"].tolist() == HOSTILE
     assert again.households["kode"].tolist() == res.households["kode"].tolist()
+
+
+def test_from_geocoded_keeps_villages_apart_when_they_share_a_code(tmp_path: Path) -> None:
+    from kantong.geocode import from_geocoded
+
+    b = gpd.GeoDataFrame(
+        {"kode": ["6271011001", "6271011001"], "kelurahan": ["Langkai", "Pahandut"]},
+        geometry=[box(113.90, -2.25, 113.92, -2.20), box(113.92, -2.25, 113.95, -2.20)],
+        crs=4326,
+    )
+    with pytest.warns(DataWarning):
+        b = read_boundaries(b)
+    frame = pd.DataFrame({"ID": ["a", "b"], "Desa": ["Langkai", "Pahandut"], "Lat": ["-2.22"] * 2, "Lon": ["113.91", "113.93"]})
+    res = geocode(frame, b)
+    path = write_table(res.table(), tmp_path / "households.csv")
+    again = from_geocoded(read_households(path), b)
+    assert again.households["village"].tolist() == res.households["village"].tolist() == [0, 1]

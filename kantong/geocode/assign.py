@@ -95,6 +95,19 @@ def geocode(
     -------
     GeocodeResult
 
+    Raises
+    ------
+    OptionError
+        When ``tolerance`` is negative.
+
+    Warns
+    -----
+    RepairWarning
+        Rows that could not be placed in any village (counted).
+    DataWarning
+        More than 20 % of the rows with a point (and at least 10) lie in another village
+        than listed: the boundaries or the coordinates look wrong for this file.
+
     Examples
     --------
     >>> from kantong.synthetic import make_city
@@ -398,9 +411,11 @@ def from_geocoded(households: HouseholdFile, boundaries: gpd.GeoDataFrame) -> Ge
             p=households.source,
             k=fmt_int(int(unknown.sum())),
         )
-    if not by_kode:  # boundaries without Kemendagri codes (BPS files): place again by point
-        again = geocode(households, boundaries)
-        village = again.households["village"].to_numpy()
+    codes = boundaries["kode"]
+    shared = out["kode"].isin(codes[(codes != "") & codes.duplicated(keep=False)]).to_numpy()
+    if not by_kode or shared.any():  # no Kemendagri codes (BPS files), or a code two villages share
+        again = geocode(households, boundaries).households["village"].to_numpy()
+        village = again if not by_kode else np.where(shared, again, village)
     out["village"] = village
     for col in ("kode", "geocode_status", "geocode_note", "duplicate_of"):
         out[col] = out[col].astype("str")

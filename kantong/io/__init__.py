@@ -56,7 +56,9 @@ from kantong.io.parse import (
     _parse_count,
     _parse_desil,
     _parse_flag,
+    lost_digits,
     parse_coordinate,
+    unreadable_coordinates,
 )
 from kantong.io.tables import RawTable, _read_parquet, read_table
 from kantong.io.workbook import _read_xlsx
@@ -76,6 +78,8 @@ __all__ = [
     "read_table",
     "canonicalize",
     "parse_coordinate",
+    "lost_digits",
+    "unreadable_coordinates",
     "read_boundaries",
     "write_table",
     # private names other stages and tests use (kept importable from kantong.io)

@@ -51,7 +51,9 @@ class HouseholdFile:
         ``kabkota``, ``kode_wilayah`` (text), ``lat``, ``lon`` (float, NaN when blank
         or a placeholder), ``desil`` (Int64, NA when blank or unusable), ``members``
         (Int64), ``dep_<dimension>`` (boolean, NA when unknown), ``recv_<programme>``
-        (boolean). Only the columns the file has are present, plus ``desil_raw_ok``.
+        (boolean), ``nik_unusable`` / ``id_unusable`` (boolean: the NIK / family id
+        lost digits as an Excel number, so it is never used to find duplicates). Only
+        the columns the file has are present.
     columns
         Canonical name -> the raw header it was read from.
     rows
