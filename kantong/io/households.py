@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kantong._errors import InputError, KantongWarning, RepairWarning
+from kantong._errors import DataWarning, InputError, RepairWarning
 from kantong._i18n import fmt_int, tr, warn
 from kantong._normalize import header_key, label_key, map_unique
 from kantong._validate import require_file
@@ -212,7 +212,7 @@ def _finish(
                 c=columns[only],
             )
         )
-        warnings.warn(f"{source}: {notes[-1]}", KantongWarning, stacklevel=3)
+        warnings.warn(f"{source}: {notes[-1]}", DataWarning, stacklevel=3)
         columns.pop(only)
     if not has_point and not has_village:
         found = ", ".join(map(str, list(raw.columns)[:15]))
