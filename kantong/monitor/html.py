@@ -178,8 +178,9 @@ def make_html_map(result: CompareResult) -> Any:
             ).add_to(fg)
         fg.add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
-    m.get_root().html.add_child(folium.Element(_legend(result, top)))
-    m.get_root().header.add_child(folium.Element(f"<title>{escape_text(tr('Perubahan kantong kemiskinan', 'Changes in poverty pockets'))}</title>"))
+    root: Any = m.get_root()
+    root.html.add_child(folium.Element(_legend(result, top)))
+    root.header.add_child(folium.Element(f"<title>{escape_text(tr('Perubahan kantong kemiskinan', 'Changes in poverty pockets'))}</title>"))
     return m
 
 
