@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -105,7 +105,7 @@ class CompareResult:
 
 def _as_round(item: Any, label: str | None, boundaries: Any, options: RoundOptions | None) -> Round:
     if isinstance(item, Round):
-        return item if label is None else Round(**{**item.__dict__, "label": label})
+        return item if label is None else replace(item, label=label)
     path = Path(item)
     if path.is_dir() or boundaries is None:
         if not path.is_dir() and path.exists():
