@@ -470,3 +470,14 @@ def test_transitions_csv_has_families_only_internally(transition_result, tmp_pat
     for name in ("changes.geojson", "kelurahan_changes.geojson", "changes.html"):
         text = (tmp_path / name).read_text(encoding="utf-8")
         assert NIK[0] not in text and "e-2026" not in text
+
+
+def test_redrawn_boundaries_and_undated_labels_warn():
+    a, b = status_rounds()[:2]
+    v = b.villages.copy()
+    v.loc[0, "geometry"] = v.loc[0, "geometry"].buffer(0.005)
+    b2 = Round(label=b.label, households=b.households, pockets=b.pockets, villages=v)
+    with pytest.warns(kantong.KantongWarning, match="batasnya berubah"):
+        compare_rounds([a, b2])
+    with pytest.warns(kantong.KantongWarning, match="bukan tanggal"):
+        compare_rounds([a, b], labels=["putaran satu", "putaran dua"])

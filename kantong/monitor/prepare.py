@@ -144,7 +144,14 @@ def check_rounds(rounds: list[Round]) -> str:
             hint=tr("beri label berbeda dengan --labels", "give distinct labels with --labels"),
         )
     dates = _as_dates(labels)
-    if dates is not None and any(b <= a for a, b in zip(dates, dates[1:])):
+    if dates is None:
+        warn(
+            "label putaran bukan tanggal ({l}): urutan waktu tidak bisa diperiksa dan dianggap seperti yang diberikan",
+            "round labels are not dates ({l}): their time order cannot be checked and is taken as given",
+            DataWarning,
+            l=", ".join(labels),
+        )
+    elif any(b <= a for a, b in zip(dates, dates[1:])):
         raise OptionError(
             tr("putaran tidak urut waktu: {l}", "rounds are not in time order: {l}", l=", ".join(labels)),
             hint=tr("berikan putaran dari yang terlama ke yang terbaru", "give the rounds oldest first"),
@@ -192,6 +199,34 @@ def _check_villages(rounds: list[Round]) -> None:
                     "run every round again with the same boundary file (split villages or renumbered codes cannot be compared directly)",
                 ),
             )
+        _check_shapes(first, r)
+
+
+def _check_shapes(first: Round, other: Round) -> None:
+    """Warn when villages keep their codes but change shape between rounds (redrawn boundaries)."""
+    import shapely
+
+    a = first.villages.assign(_k=first.villages["kode"].astype(str)).drop_duplicates("_k").set_index("_k")
+    b = other.villages.assign(_k=other.villages["kode"].astype(str)).drop_duplicates("_k").set_index("_k")
+    if a.crs != b.crs or not len(a):
+        return
+    ga, gb = a.geometry.to_numpy(), b.geometry.reindex(a.index).to_numpy()
+    ok = np.array([x is not None and y is not None for x, y in zip(ga, gb)])
+    if not ok.any():
+        return
+    with np.errstate(invalid="ignore", divide="ignore"):
+        moved = shapely.area(shapely.symmetric_difference(ga[ok], gb[ok])) / np.maximum(shapely.area(ga[ok]), 1e-12)
+    changed = a.index[ok][moved > 0.01]
+    if len(changed):
+        warn(
+            "putaran {a} dan {b}: {n} desa/kelurahan berkode sama tetapi batasnya berubah (mis. {k}); angka desa dibandingkan per kode",
+            "rounds {a} and {b}: {n} villages keep their code but their boundary changed (e.g. {k}); village figures are compared by code",
+            DataWarning,
+            a=first.label,
+            b=other.label,
+            n=len(changed),
+            k=", ".join(map(str, changed[:3])),
+        )
 
 
 def _check_definitions(rounds: list[Round]) -> str:
