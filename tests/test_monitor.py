@@ -481,3 +481,31 @@ def test_redrawn_boundaries_and_undated_labels_warn():
         compare_rounds([a, b2])
     with pytest.warns(kantong.KantongWarning, match="bukan tanggal"):
         compare_rounds([a, b], labels=["putaran satu", "putaran dua"])
+
+
+@pytest.mark.parametrize(
+    "hot,cold,z,category",
+    [
+        ([0, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 3], "new"),
+        ([0, 0, 1, 1], [0, 0, 0, 0], [0, 0, 3, 3], "consecutive"),
+        ([1, 1, 1, 1, 1, 1], [0] * 6, [2.0, 2.5, 3.0, 3.5, 4.0, 4.5], "intensifying"),
+        ([1, 1, 1, 1, 1, 1], [0] * 6, [4.5, 4.0, 3.5, 3.0, 2.5, 2.0], "diminishing"),
+        ([1, 1, 1], [0, 0, 0], [3.0, 3.5, 3.2], "persistent"),
+        ([1, 0, 1, 0, 1], [0] * 5, [3, 0, 3, 0, 3], "sporadic"),
+        ([1, 0, 1, 0, 1], [0, 1, 0, 0, 0], [3, -3, 3, 0, 3], "oscillating"),
+        ([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0], [0] * 11, [3] * 10 + [0], "historical"),
+        ([0, 1, 0], [0, 0, 0], [0, 3, 0], ""),
+    ],
+)
+def test_hotspot_categories(hot, cold, z, category):
+    from kantong.monitor.hotspots import _category
+
+    got, _ = _category(np.array(hot, dtype=bool), np.array(cold, dtype=bool), np.array(z, dtype=float))
+    assert got == category
+
+
+def test_three_rounds_never_give_a_significant_trend():
+    from kantong.monitor.hotspots import _trend_p
+
+    p, _ = _trend_p(np.array([1.0, 2.0, 3.0]))
+    assert p > 0.05
