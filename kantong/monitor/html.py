@@ -21,7 +21,7 @@ from kantong.monitor.tracks import STATUSES, status_label
 if TYPE_CHECKING:
     from kantong.monitor.compare import CompareResult
 
-__all__ = ["DIVERGING", "STATUS_COLOURS", "make_html_map", "write_html"]
+__all__ = ["DIVERGING", "HOTSPOT_COLOURS", "STATUS_COLOURS", "make_html_map", "write_html"]
 
 #: colour of each track status (colour-blind-aware Set1-like choice)
 STATUS_COLOURS: dict[str, str] = {
@@ -97,6 +97,35 @@ def _village_features(result: CompareResult) -> tuple[list[dict[str, Any]], floa
     return out, top
 
 
+#: colour of each emerging-hot-spot category
+HOTSPOT_COLOURS: dict[str, str] = {
+    "new": "#fee5d9",
+    "consecutive": "#fcae91",
+    "intensifying": "#a50f15",
+    "persistent": "#de2d26",
+    "diminishing": "#fb6a4a",
+    "sporadic": "#fdd0a2",
+    "oscillating": "#c994c7",
+    "historical": "#bdbdbd",
+}
+
+
+def _hotspot_features(result: CompareResult) -> list[dict[str, Any]]:
+    import h3
+    from shapely.geometry import Polygon
+
+    from kantong.monitor.write import hotspot_labels
+
+    names = hotspot_labels()
+    out = []
+    for r in result.hotspots.itertuples():
+        poly = Polygon([(lo, la) for la, lo in h3.cell_to_boundary(str(r.cell))])
+        f = _feature(poly, {"fill": HOTSPOT_COLOURS.get(str(r.category), "#999999"), "popup": _popup([names.get(str(r.category), str(r.category))])})
+        if f:
+            out.append(f)
+    return out
+
+
 def _chart_svg(result: CompareResult) -> str:
     """Bars: pockets per round; line: poor households in pockets."""
     city = result.city
@@ -162,6 +191,15 @@ def make_html_map(result: CompareResult) -> Any:
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
         overlay=True,
     ).add_to(m)
+    if len(result.hotspots):
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": _hotspot_features(result)},
+            name=escape_text(tr("Titik panas yang muncul (sel h3)", "Emerging hot spots (h3 cells)")),
+            style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": f["properties"]["fill"], "weight": 0.5, "fillOpacity": 0.7},
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
+            overlay=True,
+            show=False,
+        ).add_to(m)
     for i, label in enumerate(result.labels):
         fg = folium.FeatureGroup(name=escape_text(tr("Putaran {r}", "Round {r}", r=label)), overlay=False, show=i == len(result.labels) - 1)
         data = _first_round_features(result) if i == 0 else _track_features(result, label)
@@ -178,6 +216,7 @@ def make_html_map(result: CompareResult) -> Any:
             ).add_to(fg)
         fg.add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    m.fit_bounds([[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]])
     root: Any = m.get_root()
     root.html.add_child(folium.Element(_legend(result, top)))
     root.header.add_child(folium.Element(f"<title>{escape_text(tr('Perubahan kantong kemiskinan', 'Changes in poverty pockets'))}</title>"))
