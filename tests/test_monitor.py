@@ -509,3 +509,13 @@ def test_three_rounds_never_give_a_significant_trend():
 
     p, _ = _trend_p(np.array([1.0, 2.0, 3.0]))
     assert p > 0.05
+
+
+def test_summary_status_counts_and_explore(status_result):
+    counts = status_result.status_counts()
+    first = counts[counts["from_round"] == "2024-06"].iloc[0]
+    assert [int(first[s]) for s in kantong.monitor.STATUSES] == [1, 1, 1, 1, 1, 1, 2]
+    text = status_result.summary()
+    assert "2024-06 → 2025-06" in text and "2 hilang" in text and "RELATIF" in text
+    m = status_result.explore()
+    assert "track_id" in m.get_root().render()
