@@ -138,12 +138,35 @@ def _draw_time(browser, path: Path, serve: dict[str, Path], *, after_js: str | N
     return {"ms": ms, "extra_ms": extra, "errors": errors, "served": len(served), **drawn}
 
 
+def _with_far_villages(boundaries, n: int):
+    """``boundaries`` plus ``n`` square villages far away (another island), no households."""
+    if n <= 0:
+        return boundaries
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    side = int(n**0.5) + 1
+    far = gpd.GeoDataFrame(
+        {
+            "kode": [f"99.{i // 1000 + 1:02d}.{(i // 100) % 10 + 1:02d}.{2001 + i % 100}" for i in range(n)],
+            "kelurahan": [f"Desa Jauh {i}" for i in range(n)],
+            "kecamatan": [f"Kecamatan Jauh {i // 100}" for i in range(n)],
+        },
+        geometry=[shapely.box(100 + (i % side) * 0.02, 3 + (i // side) * 0.02, 100.019 + (i % side) * 0.02, 3.019 + (i // side) * 0.02) for i in range(n)],
+        crs="EPSG:4326",
+    )
+    cols = ["kode", "kelurahan", "kecamatan", "geometry"]
+    return gpd.GeoDataFrame(pd.concat([boundaries[cols], far], ignore_index=True), geometry="geometry", crs="EPSG:4326")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--households", type=int, default=80_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--keep", type=Path, default=None, help="copy the two HTML files here")
+    ap.add_argument("--far", type=int, default=0, help="add this many far-away villages without households to the boundaries (the map must follow the households)")
     args = ap.parse_args()
 
     import folium
@@ -163,15 +186,17 @@ def main() -> None:
     city = make_city(seed=0, n_households=args.households)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = geocode(city.households, city.boundaries)
+        result = geocode(city.households, _with_far_villages(city.boundaries, args.far))
         pockets = detect_pockets(result, seed=0)
     print(f"set-up (city, geocode, {len(pockets.pockets)} pockets): {time.perf_counter() - t0:.1f} s", flush=True)
+    print(f"boundaries: {len(result.boundaries):,} polygons ({args.far:,} far away, without households)", flush=True)
 
     # ---- kantong ----
     t0 = time.perf_counter()
     m = make_map(result, pockets, source="synthetic", data_date="2024")
     k_html = save_map(m, tmp / "map.html", fetch=False)
     k_build = time.perf_counter() - t0
+    print(f"kantong map draws {m.kantong_stats['villages']:,} villages and {m.kantong_stats['kecamatan']:,} kecamatan", flush=True)
     t0 = time.perf_counter()
     fig = make_figure(result, pockets, source="synthetic", data_date="2024")
     k_png = save_figure(fig, tmp / "map.png")

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from kantong import plan
+from kantong._i18n import fmt_rp
 
 BENCHMARK_ONLY_COSTS = {"electricity": 1_500_000, "cooking": 800_000, "education": 2_000_000}
 RATES = {"floor": 0.15, "wall": 0.20, "roof": 0.06, "water": 0.25, "sanitation": 0.35, "electricity": 0.05, "cooking": 0.25, "education": 0.30}
@@ -96,7 +97,7 @@ def main() -> None:
     costs = costs_table()
     full = int(plan.cost_needs(needs, costs)["cost_total"].sum())
     n_items = int(sum((needs[c] > 0).sum() for c in needs if c.startswith(("housing_", "need_")) and c != "need_housing"))
-    print(f"{args.pockets} pockets x 6 interventions ({n_items} integer variables); cost of every need {plan._rp(full)}")
+    print(f"{args.pockets} pockets x 6 interventions ({n_items} integer variables); cost of every need {fmt_rp(full)}")
     print(
         f"{'scenario':<9} {'budget':>6} {'greedy s':>9} {'milp s':>8} {'greedy removed':>15} {'milp removed':>13}"
         f" {'milp-greedy %':>14} {'to bound %':>11} {'status':>10} {'ok':>5}"
@@ -112,8 +113,8 @@ def main() -> None:
                     "pocket": int(1.5 * budget / args.pockets),
                     "intervention": {i: int(0.3 * budget) for i in plan.INTERVENTIONS},
                 }
-            tg, g = timed(lambda: plan.allocate(needs, costs, budget, method="greedy", **kwargs), args.repeat)
-            tm, m = timed(lambda: plan.allocate(needs, costs, budget, method="milp", time_limit=args.time_limit, **kwargs), args.repeat)
+            tg, g = timed(lambda budget=budget, kwargs=kwargs: plan.allocate(needs, costs, budget, method="greedy", **kwargs), args.repeat)
+            tm, m = timed(lambda budget=budget, kwargs=kwargs: plan.allocate(needs, costs, budget, method="milp", time_limit=args.time_limit, **kwargs), args.repeat)
             gain = 100.0 * (m.score - g.score) / g.score if g.score else 0.0
             to_bound = 100.0 * (m.bound - m.score) / m.bound if m.bound else 0.0
             ok = m.total_cost <= budget and g.total_cost <= budget and m.score >= g.score - 1e-9

@@ -36,13 +36,19 @@ def valid_id(values: pd.Series) -> np.ndarray:
     return (~s.isin(_NO_ID)).to_numpy(dtype=bool)
 
 
-def family_roots(frame: pd.DataFrame, *, usable: pd.Series | np.ndarray | None = None) -> np.ndarray:
+def family_roots(
+    frame: pd.DataFrame,
+    *,
+    usable: pd.Series | np.ndarray | None = None,
+    usable_id: pd.Series | np.ndarray | None = None,
+) -> np.ndarray:
     """Row position of the first occurrence of each row's family.
 
     Rows are joined through the ``nik`` and ``household_id`` columns (whichever exist) as
     a graph whose connected components are the families (scipy), so chains of any length
     resolve. ``usable`` (boolean per row, optional) excludes a row's NIK from matching
     (e.g. a NIK that lost digits in Excel); the row still matches by its id.
+    ``usable_id`` does the same for the household / family id.
 
     Examples
     --------
@@ -61,9 +67,10 @@ def family_roots(frame: pd.DataFrame, *, usable: pd.Series | np.ndarray | None =
         if col not in frame:
             continue
         vals = frame[col].fillna("").astype(str).str.strip()
-        ok = valid(frame[col])
-        if col == "nik" and usable is not None:
-            ok &= np.asarray(usable, dtype=bool)
+        ok = valid(frame[col]).copy()
+        keep = usable if col == "nik" else usable_id
+        if keep is not None:
+            ok &= np.asarray(keep, dtype=bool)
         codes, uniq = pd.factorize(vals.where(ok, None))
         rows = np.flatnonzero(codes >= 0)
         src.append(rows)
@@ -77,7 +84,12 @@ def family_roots(frame: pd.DataFrame, *, usable: pd.Series | np.ndarray | None =
     return pd.Series(np.arange(n)).groupby(comp[:n]).transform("min").to_numpy()
 
 
-def duplicate_of(frame: pd.DataFrame, *, usable: pd.Series | np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def duplicate_of(
+    frame: pd.DataFrame,
+    *,
+    usable: pd.Series | np.ndarray | None = None,
+    usable_id: pd.Series | np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """``duplicate_of`` labels and a duplicate mask, per row.
 
     The label is the household id of the family's first occurrence (``row N``, 1-based,
@@ -91,7 +103,7 @@ def duplicate_of(frame: pd.DataFrame, *, usable: pd.Series | np.ndarray | None =
     (['', 'a'], [False, True])
     """
     n = len(frame)
-    first = family_roots(frame, usable=usable)
+    first = family_roots(frame, usable=usable, usable_id=usable_id)
     is_dup = first != np.arange(n)
     if "household_id" in frame:
         ids = frame["household_id"].astype(str).to_numpy(dtype=object)

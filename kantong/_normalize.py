@@ -115,3 +115,47 @@ def map_unique(series: pd.Series, func: Callable[[object], object], *, dtype: ob
     if (codes < 0).any():
         taken = taken.where(codes >= 0, func(None))
     return taken
+
+
+def compact_rt_rw(text: object) -> str:
+    """RT/RW pairs grouped by RW and sorted, consecutive RT as ranges (as the workbook
+    and the map show them).
+
+    ``text`` is the comma-separated ``RT/RW`` list of a pocket (``rt_rw`` of
+    pockets.geojson). Numeric RT/RW lose their zero padding; anything else is kept as
+    written, after the numeric groups.
+
+    Examples
+    --------
+    >>> compact_rt_rw("003/007, 004/007, 005/007, 011/002, x/")
+    'RW 2: RT 11; RW 7: RT 3–5; x'
+    >>> compact_rt_rw("002/001, 003/001, 015/001")
+    'RW 1: RT 2–3, 15'
+    """
+    groups: dict[tuple[int, object], set[object]] = {}
+    other: list[str] = []
+    for pair in (p.strip() for p in str(text).split(",")):
+        if not pair:
+            continue
+        rt, _, rw = pair.partition("/")
+        rt, rw = rt.strip(), rw.strip()
+        if not rw or not rt:
+            other.append(pair.strip("/"))
+            continue
+        key = (0, int(rw)) if rw.isdigit() else (1, rw)
+        groups.setdefault(key, set()).add(int(rt) if rt.isdigit() else rt)
+    parts = []
+    for (_, rw_key), rts in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0][1]).zfill(8))):
+        nums = sorted(x for x in rts if isinstance(x, int))
+        runs: list[str] = []
+        start = prev = None
+        for x in [*nums, None]:
+            if x is not None and prev is not None and x == prev + 1:
+                prev = x
+                continue
+            if start is not None:
+                runs.append(str(start) if start == prev else f"{start}–{prev}")
+            start = prev = x
+        runs += sorted(str(x) for x in rts if not isinstance(x, int))
+        parts.append(f"RW {rw_key}: RT {', '.join(runs)}")
+    return "; ".join(parts + other)

@@ -156,3 +156,36 @@ def intervention_label(name: str) -> str:
         "education": tr("Pendidikan", "Education"),
     }
     return labels.get(name, name)
+
+
+#: canonical column -> the header of a standard P3KE/DTSEN export, used where kantong
+#: must name columns itself (many files of one region put together): each one is read
+#: back as the same canonical column
+EXPORT_HEADERS: dict[str, str] = {
+    "household_id": "ID Keluarga P3KE",
+    "nik": "NIK Kepala Keluarga",
+    "head_name": "Nama Kepala Keluarga",
+    "address": "Alamat",
+    "rt": "RT",
+    "rw": "RW",
+    "kelurahan": "Desa/Kelurahan",
+    "kecamatan": "Kecamatan",
+    "kabkota": "Kabupaten/Kota",
+    "kode_wilayah": "Kode Wilayah",
+    "lat": "Latitude",
+    "lon": "Longitude",
+    "desil": "Desil Kesejahteraan",
+    "members": "Jumlah Anggota Keluarga",
+    "dep_floor": "Jenis Lantai",
+    "dep_wall": "Jenis Dinding",
+    "dep_roof": "Jenis Atap",
+    "dep_water": "Sumber Air Minum",
+    "dep_sanitation": "Fasilitas BAB",
+    "dep_electricity": "Sumber Penerangan",
+    "dep_cooking": "Bahan Bakar Memasak",
+    "dep_education": "Pendidikan KK",
+    "recv_pkh": "Penerima PKH",
+    "recv_bpnt": "Penerima BPNT",
+    "recv_blt": "Penerima BLT",
+    "recv_pbijk": "Penerima PBI JK",
+}

@@ -206,6 +206,27 @@ def _pipeline(households: Path, boundaries: Path, out: Path, options: Any) -> li
     return files
 
 
+def _is_many(households: Path) -> bool:
+    from kantong.scale import is_many
+
+    return is_many(households)
+
+
+def _run_many(households: Path, boundaries: Path, out: Path, options: Any, *, by: str, scheduler: str, workers: int | None) -> None:
+    """Many files or regions: one run directory per region plus the national files."""
+    from kantong.scale import ScaleOptions, run_many
+
+    res = run_many(households, boundaries, out, options, ScaleOptions(by=by, scheduler=scheduler, workers=workers), progress=_progress())
+    done = [r for r in res.regions if not r.error and r.code != "_"]
+    console.print(tr("{n} wilayah dianalisis, {k} kantong.", "{n} regions analysed, {k} pockets.",
+                     n=fmt_int(len(done)), k=fmt_int(sum(r.figures.get("pockets", 0) for r in done))))
+    _done([p for p in res.files if p.parent == out])
+    if res.failed:
+        for line in res.failed:
+            console.print(f"[red]{tr('Gagal', 'Failed')}:[/] {escape(line)}")
+        raise typer.Exit(EXIT_UNEXPECTED)
+
+
 def _pockets_text(pockets: Any) -> str:
     report = getattr(pockets, "report", None)
     return str(report() if callable(report) else pockets.summary())
@@ -217,7 +238,9 @@ def _add_run(app: typer.Typer) -> None:
         "Run the whole pipeline: read, geocode, find pockets, plan, and write the output folder.",
     ))
     def run(
-        households: Path = typer.Argument(..., help=tr("Ekspor data keluarga: CSV, XLSX/XLS atau Parquet.", "Household export: CSV, XLSX/XLS or Parquet.")),
+        households: Path = typer.Argument(..., help=tr(
+            "Ekspor data keluarga: CSV, XLSX/XLS atau Parquet; atau folder, pola glob, dataset Parquet berpartisi (banyak wilayah).",
+            "Household export: CSV, XLSX/XLS or Parquet; or a folder, glob or partitioned Parquet dataset (many regions).")),
         boundaries: Path = typer.Option(..., "--boundaries", "-b", help=tr("Poligon desa/kelurahan (format apa pun yang dibaca pyogrio).", "Village polygons (any format pyogrio reads).")),
         out: Path = typer.Option(..., "--out", "-o", help=tr("Folder hasil.", "Output folder.")),
         poor: str = typer.Option("desil <= 1", "--poor", help=tr("Siapa yang miskin: ekspresi pandas atas kolom kanonis.", "Who is poor: pandas expression over canonical columns.")),
@@ -231,13 +254,20 @@ def _add_run(app: typer.Typer) -> None:
         lang: str = _lang_option(),
         data_date: Optional[str] = typer.Option(None, "--data-date", help=tr("Tanggal data, untuk keterangan.", "Date of the data, for captions.")),
         source: Optional[str] = typer.Option(None, "--source", help=tr("Sumber data, untuk keterangan.", "Source of the data, for captions.")),
-        include_personal: bool = typer.Option(False, "--include-personal", help=tr("Tulis juga peta pribadi (nama, NIK, titik) di internal/map.html.", "Also write the personal map (names, NIK, points) to internal/map.html.")),
+        include_personal: bool = typer.Option(False, "--include-personal", help=tr("Tulis juga peta pribadi (nama, NIK, titik) di internal/map-personal.html.", "Also write the personal map (names, NIK, points) to internal/map-personal.html.")),
         pdf: bool = typer.Option(False, "--pdf", help=tr("Tulis juga map.pdf (A4 lanskap).", "Also write map.pdf (A4 landscape).")),
         title: Optional[str] = typer.Option(None, "--title", help=tr("Judul peta dan gambar.", "Title of the map and figure.")),
         code_col: Optional[str] = typer.Option(None, "--code-col", help=tr("Kolom kode desa pada batas wilayah.", "Village code column of the boundaries.")),
         name_col: Optional[str] = typer.Option(None, "--name-col", help=tr("Kolom nama desa pada batas wilayah.", "Village name column of the boundaries.")),
         boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help=tr("CRS yang dipakai bila berkas tidak menyebutnya.", "CRS to assume if the file has none.")),
         tolerance: float = typer.Option(100.0, "--tolerance", help=tr("Toleransi penempelan titik, meter.", "Snapping tolerance in metres.")),
+        by: Optional[str] = typer.Option(None, "--by", help=tr(
+            "Wilayah analisis untuk banyak berkas: kabkota (bawaan) | provinsi | none.",
+            "Analysis region for many files: kabkota (default) | provinsi | none.")),
+        scheduler: str = typer.Option("auto", "--scheduler", help=tr(
+            "Mesin untuk banyak wilayah: auto | local (Dask LocalCluster) | sync | alamat penjadwal Dask (tcp://host:8786).",
+            "Engine for many regions: auto | local (Dask LocalCluster) | sync | a Dask scheduler address (tcp://host:8786).")),
+        workers: Optional[int] = typer.Option(None, "--workers", help=tr("Jumlah proses pekerja LocalCluster (bawaan: jumlah inti).", "LocalCluster worker processes (default: the cores).")),
     ) -> None:
         from kantong import plan
         from kantong.pipeline import DetectOptions, OutputOptions, PlanOptions, RunOptions, check_out_dir
@@ -255,7 +285,10 @@ def _add_run(app: typer.Typer) -> None:
                 ),
                 output=OutputOptions(title=title, source=source, data_date=data_date, include_personal=include_personal, pdf=pdf),
             )
-            _done(_pipeline(households, boundaries, out, options))
+            if by is not None or _is_many(households):
+                _run_many(households, boundaries, out, options, by=by or "kabkota", scheduler=scheduler, workers=workers)
+            else:
+                _done(_pipeline(households, boundaries, out, options))
 
 
 def _add_geocode(app: typer.Typer) -> None:

@@ -71,7 +71,7 @@ OUTPUT_FILES: tuple[str, ...] = (
     "internal/households.csv",
     "internal/qa.csv",
     "internal/overlaps.xlsx",
-    "internal/map.html",
+    "internal/map-personal.html",
 )
 
 _LOCK = ".kantong.lock"
@@ -456,19 +456,19 @@ def _plan(res: RunResult, out: Path) -> list[Path]:
 
 
 def _maps(res: RunResult, out: Path) -> list[Path]:
-    """map.html (and, with personal data, internal/map.html) and map.png (map.pdf)."""
+    """map.html (and, with personal data, internal/map-personal.html) and map.png (map.pdf)."""
     import matplotlib.pyplot as plt
 
     from kantong import maps
 
     o = res.options.output
+    text = maps.MapText(title=o.title, source=o.source, data_date=o.data_date)
     written = []
     for personal in (False, True) if o.include_personal else (False,):
-        m = maps.make_map(res.geocoded, res.pockets, villages=res.villages, title=o.title, source=o.source,
-                          data_date=o.data_date, include_personal=personal)
-        path = out / "internal" / "map.html" if personal else out / "map.html"
+        m = maps.make_map(res.geocoded, res.pockets, villages=res.villages, text=text, include_personal=personal)
+        path = out / maps.PERSONAL_MAP if personal else out / "map.html"
         written.append(maps.save_map(m, path, offline=True, fetch=o.fetch_assets))
-    fig = maps.make_figure(res.geocoded, res.pockets, villages=res.villages, title=o.title, source=o.source, data_date=o.data_date)
+    fig = maps.make_figure(res.geocoded, res.pockets, villages=res.villages, text=text)
     try:
         written.append(maps.save_figure(fig, out / "map.png"))
         if o.pdf:

@@ -23,11 +23,12 @@ LAYERS: dict[str, float] = {
     "_errors": 0, "_i18n": 0, "_vocab": 0, "_normalize": 0, "_validate": 0, "_family": 0, "_scan": 0, "data": 0,
     "io": 1,
     "geocode": 2,
-    "measures": 2.5,  # issue #11: after geocode, before pockets
+    "measures": 2.5,
     "pockets": 3,
     "synthetic": 3,
     "plan": 4, "maps": 4, "assets": 4, "monitor": 4,
     "pipeline": 5,
+    "verify": 5.5, "scale": 5.5,
     "__init__": 6,
     "cli": 7,
 }
@@ -115,3 +116,16 @@ def test_imports_flow_one_way() -> None:
 
 def test_package_ships_type_information() -> None:
     assert (PACKAGE / "py.typed").exists()
+
+
+def test_every_package_is_installed() -> None:
+    """pyproject.toml lists every package (a wheel built from it holds them all)."""
+    import tomllib
+
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {"kantong"} | {
+        "kantong." + ".".join(p.parent.relative_to(PACKAGE).parts) for p in PACKAGE.rglob("__init__.py") if p.parent != PACKAGE
+    }
+    found.discard("kantong.data")  # a symlink in some checkouts; the real one is data/
+    assert found <= listed, f"add to pyproject.toml [tool.setuptools] packages: {sorted(found - listed)}"
+    assert "kantong.data" in listed

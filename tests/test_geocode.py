@@ -72,7 +72,7 @@ def test_point_swapped_conflict_and_fallbacks(palangka_raya: gpd.GeoDataFrame) -
         dict(**{"ID Keluarga": "J", "Desa/Kelurahan": "Tbg. Rungan"}),
         dict(**{"ID Keluarga": "K", "Desa/Kelurahan": "Kereng Bengkirai", "Kecamatan": "Sebangau"}),
     ]
-    with pytest.warns(kantong.KantongWarning, match="1 of 11"):
+    with pytest.warns(kantong.KantongWarning, match="1 dari 11"):
         res = geocode(_frame(rows), palangka_raya)
     hh = res.households
     assert hh["geocode_status"].tolist() == [

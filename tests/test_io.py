@@ -235,7 +235,7 @@ def test_boundaries_without_crs_and_with_bad_geometry(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="CRS") as err:
         read_boundaries(shp)
     assert "--boundaries-crs" in str(err.value)
-    with pytest.warns(KantongWarning, match="1 invalid polygon"):
+    with pytest.warns(KantongWarning, match="1 poligon tidak valid"):
         b = read_boundaries(shp, crs="EPSG:4326")
     assert b.is_valid.all()
     assert b.area.iloc[0] > 0
@@ -257,7 +257,7 @@ def test_boundaries_without_polygons_or_names(tmp_path: Path) -> None:
         warnings.simplefilter("always")
         out = read_boundaries(lines)
     assert len(out) == 2 and out.geometry.iloc[1].is_empty
-    assert any("non-polygon" in str(w.message) for w in caught)
+    assert any("bukan poligon" in str(w.message) for w in caught)
 
 
 def test_kecamatan_polygons_given_as_villages_warn() -> None:

@@ -15,13 +15,12 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM_ARGS, HOSTILE, hostile_city
 
 import kantong
 from kantong.assets import PACKAGES, assets_available, assets_dir
 from kantong.maps import make_map, save_map
 from kantong.synthetic import make_city
-
-from conftest import CHROMIUM_ARGS, HOSTILE, hostile_city
 
 ON_CI = os.environ.get("CI") == "true"
 
@@ -143,7 +142,7 @@ def test_offline_map_draws_and_hostile_names_stay_text(browser, hostile_map):
             "pockets": n_pockets,
             "ranks": n_pockets,
             "hex": 0,  # density layer off until switched on
-            "layerControl": 3,
+            "layerControl": 4,  # villages, hexagons, kecamatan, pockets
             "scale": 1,
             "fullscreen": 1,
             "legendInMap": True,
@@ -213,5 +212,102 @@ def test_map_without_assets_says_so_offline(browser, hostile_map, tmp_path):
         assert "kantong assets" in state["noteText"]
         assert any("cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in u for u in page.requests)
         assert page.dialogs == []
+    finally:
+        page.close()
+
+
+# --------------------------------------------------------------------------------------
+# the demo city's map as a planner first sees it (issue #14.7)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_map(tmp_path_factory, cached_assets):
+    from kantong.pockets import detect_pockets
+
+    city = make_city(seed=0, n_households=40_000)  # what `kantong demo` draws
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kantong.KantongWarning)
+        res = kantong.geocode_households(city.households, city.boundaries)
+    pk = detect_pockets(res, poor="desil <= 1", seed=0)
+    m = make_map(res, pk)
+    path = tmp_path_factory.mktemp("demo") / "map.html"
+    save_map(m, path, fetch=False)
+    return path, m, pk
+
+
+_VISIBILITY = """() => {
+  const out = [];
+  window.kantong.layers.pockets.eachLayer(g => {
+    if (!g.eachLayer) return;
+    g.eachLayer(l => {
+      const path = l.getElement();
+      const r = path.getBoundingClientRect();
+      const inv = path.getScreenCTM().inverse();
+      let inside = 0, seen = 0;
+      for (let i = 0; i < 25; i++) for (let j = 0; j < 25; j++) {
+        const x = r.left + (i + 0.5) * r.width / 25, y = r.top + (j + 0.5) * r.height / 25;
+        if (!path.isPointInFill(new DOMPoint(x, y).matrixTransform(inv))) continue;
+        inside += 1;
+        if (document.elementFromPoint(x, y) === path) seen += 1;
+      }
+      out.push({rank: l.feature.properties.r, w: r.width, h: r.height, inside, seen,
+                fill: path.getAttribute('fill')});
+    });
+  });
+  return out;
+}"""
+
+_LABELS = """() => {
+  const shown = sel => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).visibility === 'visible');
+  const box = e => { const r = e.getBoundingClientRect(); return {l: r.left, t: r.top, r: r.right, b: r.bottom}; };
+  const K = window.kantong, map = K.map, c = map.getContainer().getBoundingClientRect();
+  return {
+    kecamatan: shown('.kantong-kec-name').map(e => e.textContent),
+    villages: shown('.kantong-village-name').map(e => e.textContent),
+    villageBoxes: shown('.kantong-village-name').map(e => box(e.firstChild)),
+    badges: Array.from(document.querySelectorAll('.kantong-rank')).map(box),
+    legend: box(document.getElementById('kantong-legend')),
+    container: {l: c.left, t: c.top},
+    zoom: map.getZoom(),
+  };
+}"""
+
+
+def _intersects(a: dict, b: dict) -> bool:
+    return a["l"] < b["r"] and a["r"] > b["l"] and a["t"] < b["b"] and a["b"] > b["t"]
+
+
+@pytest.mark.slow
+def test_demo_map_pockets_names_and_legend_visible_at_default_zoom(browser, demo_map, tmp_path):
+    path, m, pk = demo_map
+    page = _Page(browser, path)
+    try:
+        p = page.page
+        p.wait_for_timeout(300)
+        p.screenshot(path=str(tmp_path / "demo.png"))
+        pockets = p.evaluate(_VISIBILITY)
+        assert sorted(x["rank"] for x in pockets) == sorted(pk.pockets["rank"].tolist())
+        for x in pockets:
+            assert x["w"] * x["h"] > 0, x
+            assert x["fill"] == "url(#kantong-hatch)", x  # filled (hatched), not just outlined
+            assert x["inside"] >= 5, x  # drawn large enough to sample
+            assert x["seen"] >= 0.7 * x["inside"], x  # not hidden under its badge or anything else
+        labels = p.evaluate(_LABELS)
+        n_kec = m.kantong_stats["kecamatan"]
+        assert n_kec >= 2 and len(labels["kecamatan"]) >= n_kec - 1  # one may yield to a badge
+        assert len(labels["villages"]) >= 0.6 * m.kantong_stats["villages"]
+        for v in labels["villageBoxes"]:  # no village name under a rank badge
+            assert not any(_intersects(v, b) for b in labels["badges"]), v
+        # the legend sits beside the data at the default view
+        (s, w), (n, e) = m.kantong_stats["bounds"]
+        corners = p.evaluate(
+            "b => [window.kantong.map.latLngToContainerPoint(b[0]), window.kantong.map.latLngToContainerPoint(b[1])]",
+            [[s, w], [n, e]],
+        )
+        ox, oy = labels["container"]["l"], labels["container"]["t"]
+        data = {"l": corners[0]["x"] + ox, "b": corners[0]["y"] + oy, "r": corners[1]["x"] + ox, "t": corners[1]["y"] + oy}
+        assert not _intersects(labels["legend"], data), (labels["legend"], data)
+        assert page.errors == [] and page.dialogs == []
     finally:
         page.close()

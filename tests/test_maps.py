@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import HOSTILE, hostile_city
 
 import kantong
 from kantong import assets
@@ -37,10 +38,6 @@ from kantong.maps import (
 )
 from kantong.pockets import detect_pockets, village_summary
 from kantong.synthetic import make_city
-
-from conftest import HOSTILE, hostile_city
-
-
 
 # --------------------------------------------------------------------------------------
 # fixtures
@@ -198,7 +195,7 @@ def test_map_layers_counts_and_no_household_markers(result, pockets, city):
     for key in ("villages", "pockets", "hexagons"):
         assert {f["geometry"]["type"] for f in _layer_data(text, key)["features"]} <= {"Polygon", "MultiPolygon"}
     assert "window.kantong.layer(\"households\"" not in text
-    assert text.count("L.marker(") == 1  # kantong's runtime: one rank label per pocket
+    assert text.count("L.marker(") == 2  # in kantong's runtime only: rank badges and names (none per household)
     for needle in ("L.control.layers", "L.control.fullscreen", "L.control.scale", "kantong-title", "kantong-legend"):
         assert needle in text
 

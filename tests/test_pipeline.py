@@ -93,11 +93,11 @@ def test_rerun_removes_stale_kantong_files_and_keeps_others(small_inputs, tmp_pa
     out = tmp_path / "out"
     (out / "internal").mkdir(parents=True)
     (out / "map.pdf").write_text("stale pdf of another run")
-    (out / "internal" / "map.html").write_text("stale personal map")
+    (out / "internal" / "map-personal.html").write_text("stale personal map")
     (out / "catatan-saya.txt").write_text("my own notes")
     kantong.run(small_inputs["households"], small_inputs["kelurahan"], out, options=NO_MAPS)
     assert not (out / "map.pdf").exists()
-    assert not (out / "internal" / "map.html").exists()
+    assert not (out / "internal" / "map-personal.html").exists()
     assert (out / "catatan-saya.txt").read_text() == "my own notes"
     assert not (out / ".kantong.lock").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.kantong-")]
@@ -167,7 +167,7 @@ def test_personal_map_only_under_internal(small_inputs, tmp_path: Path) -> None:
     proc = cli(*run_args(small_inputs, out, "--include-personal"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     shared = (out / "map.html").read_text(encoding="utf-8")
-    personal = (out / "internal" / "map.html").read_text(encoding="utf-8")
+    personal = (out / "internal" / "map-personal.html").read_text(encoding="utf-8")
     assert not any(n in shared for n in some)
     assert sum(n in personal for n in some) > 100
 

@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 import kantong
-from kantong import InputError, OptionError
-from kantong import plan
+from kantong import InputError, OptionError, plan
 from kantong.geocode import geocode
 from kantong.pockets import detect_pockets
 from kantong.synthetic import make_city

@@ -1,0 +1,178 @@
+"""Spreadsheet formatting shared by every workbook kantong writes.
+
+A table with a bold, filled header (:func:`_write_table`), then a finished sheet
+(:func:`_finish_sheet`): frozen header row, column widths from the content, row heights
+for wrapped text, A4 landscape fitted to the page width. Number formats for rupiah,
+counts, percentages and p-values.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from kantong._normalize import compact_rt_rw
+
+#: number formats (Excel codes; the spreadsheet program localises the separators)
+_FMT_RP = '"Rp" #,##0'
+_FMT_INT = "#,##0"
+_FMT_PCT = "0.0%"
+_FMT_DEC = "0.00"
+_FMT_DEC1 = "0.0"
+_FMT_P = "0.000"
+_FMT_TEXT = "@"
+
+
+def _excel_value(v: object) -> object:
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, (float, np.floating)):
+        return None if not math.isfinite(float(v)) else float(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.bool_,)):
+        return bool(v)
+    return v
+
+
+#: first characters that make a spreadsheet program read text as a formula
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(ws: Any, row: int, column: int, value: object) -> Any:
+    """Write one cell: text always as text (never a formula), numbers as numbers.
+
+    The one way kantong writes a cell. openpyxl stores any string starting with ``=``
+    as a formula; here every string is forced to the string type, and text that a
+    spreadsheet program would run (``= + - @``) also gets Excel's quote prefix so that
+    editing the cell keeps it text. NIK and ids stay text, digits and all.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> c = put(ws, 1, 1, '=HYPERLINK("http://x","y")')
+    >>> c.data_type, c.value, c.quotePrefix
+    ('s', '=HYPERLINK("http://x","y")', True)
+    >>> put(ws, 2, 1, 5).data_type, put(ws, 3, 1, "6271010101800001").data_type
+    ('n', 's')
+    """
+    cell = ws.cell(row=row, column=column)
+    cell.value = _excel_value(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
+def _write_table(ws: Any, frame: pd.DataFrame, *, start_row: int = 1, formats: Mapping[str, str] | None = None, total: Mapping[str, object] | None = None, wrap: Iterable[str] = ()) -> int:
+    """Write ``frame`` with a bold header at ``start_row``; returns the header row."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    formats = dict(formats or {})
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE7F0")
+    thin = Side(style="thin", color="999999")
+    header_align = Alignment(wrap_text=True, vertical="top")
+    wrap = set(wrap)
+    for j, col in enumerate(frame.columns, start=1):
+        cell = put(ws, start_row, j, str(col))
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = header_align
+        cell.border = Border(bottom=thin)
+    for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
+        for j, (col, v) in enumerate(zip(frame.columns, row), start=1):
+            cell = put(ws, i, j, v)
+            if col in formats:
+                cell.number_format = formats[col]
+            cell.alignment = Alignment(wrap_text=col in wrap, vertical="top")
+    if total:
+        r = start_row + len(frame) + 1
+        for j, col in enumerate(frame.columns, start=1):
+            if col in total:
+                cell = put(ws, r, j, total[col])
+                cell.font = bold
+                cell.border = Border(top=thin)
+                if col in formats:
+                    cell.number_format = formats[col]
+    return start_row
+
+
+def _wrapped_lines(text: str, width: int, *, bold: bool = False) -> int:
+    """Lines ``text`` takes when word-wrapped at ``width`` characters."""
+    if bold:
+        width = max(int(width * 0.9), 4)
+    total = 0
+    for para in text.split("\n"):
+        n, used = 1, 0
+        for word in para.split(" "):
+            size = len(word)
+            if used and used + 1 + size > width:
+                n += 1 + (size - 1) // width
+                used = size % width or width
+            else:
+                used += (1 if used else 0) + size
+                if used > width:
+                    n += (used - 1) // width
+                    used = used % width or width
+        total += n
+    return total
+
+
+def _finish_sheet(ws: Any, *, header_row: int, widths: Mapping[int, float] | None = None, max_width: float = 45.0) -> None:
+    """Frozen header, column widths from the content, A4 landscape, fit to width."""
+    from openpyxl.utils import get_column_letter
+
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    best: dict[int, float] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            v = cell.value
+            if isinstance(v, float):
+                text = f"{v:,.2f}"
+            elif isinstance(v, int):
+                text = f"Rp {v:,}" if "Rp" in (cell.number_format or "") else f"{v:,}"
+            else:
+                text = str(v)
+            longest = max((len(x) for x in text.split("\n")), default=0)
+            if cell.row == header_row:  # headers wrap: fit the longest word, about 12 wide
+                longest = max(min(longest, 12), max((len(w) for w in text.split()), default=0))
+            best[cell.column] = max(best.get(cell.column, 0.0), longest)
+    for col, n in best.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(max_width, max(8.0, n + 2.0))
+    for col, n in (widths or {}).items():
+        ws.column_dimensions[get_column_letter(col)].width = n
+    # row heights for wrapped text (spreadsheet programs do not always recompute them)
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text) or not isinstance(cell.value, str):
+                continue
+            width = ws.column_dimensions[get_column_letter(cell.column)].width or 10.0
+            lines = max(lines, _wrapped_lines(cell.value, max(int(width * 1.15) - 2, 4), bold=bool(cell.font and cell.font.bold)))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 12.75 * lines + 1.5
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+
+
+def _compact_rt_rw(text: str) -> str:
+    """``"003/007, 004/007"`` -> ``"RW 7: RT 3–4"``: the one rule, :func:`kantong._normalize.compact_rt_rw`.
+
+    >>> _compact_rt_rw("003/007, 004/007, 005/007, 011/002, x/")
+    'RW 2: RT 11; RW 7: RT 3–5; x'
+    """
+    return compact_rt_rw(text)
