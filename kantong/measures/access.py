@@ -50,10 +50,12 @@ __all__ = [
     "FACILITY_TYPES",
     "DEFAULT_THRESHOLDS",
     "facility_type",
+    "facility_label",
     "read_facilities",
     "haversine_m",
     "nearest_distances",
     "access_summary",
+    "describe_thresholds",
     "synthetic_facilities",
 ]
 
@@ -114,6 +116,26 @@ def facility_type(label: object) -> str:
     if len(words) > 1 and label_key("".join(words[:2])) in _TYPE_LOOKUP:
         return _TYPE_LOOKUP[label_key("".join(words[:2]))]
     return "_".join(words)
+
+
+def facility_label(kind: str) -> str:
+    """A facility type as a planner reads it, in the current language.
+
+    Examples
+    --------
+    >>> facility_label("school_sd"), facility_label("rumah_sakit")
+    ('SD/MI', 'rumah sakit')
+    """
+    labels = {
+        "health": tr("Puskesmas/Pustu", "Health centre (puskesmas/pustu)"),
+        "posyandu": tr("Posyandu", "Posyandu"),
+        "school_sd": tr("SD/MI", "Primary school (SD/MI)"),
+        "school_smp": tr("SMP/MTs", "Junior high (SMP/MTs)"),
+        "school_sma": tr("SMA/SMK/MA", "Senior high (SMA/SMK/MA)"),
+        "water": tr("Titik air bersih", "Water point"),
+        "market": tr("Pasar", "Market"),
+    }
+    return labels.get(kind, kind.replace("_", " "))
 
 
 def haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
@@ -430,6 +452,32 @@ def _thresholds(thresholds: Mapping[str, float | None] | None, types: list[str])
             )
         merged[t] = value
     return merged
+
+
+def describe_thresholds(thresholds: Mapping[str, float | None] | None = None, types: list[str] | None = None) -> str:
+    """The thresholds used, in one line for a planner (with the source of the defaults).
+
+    Examples
+    --------
+    >>> from kantong._i18n import language
+    >>> with language("en"):
+    ...     describe_thresholds({"water": 500}, ["health", "water", "market"])
+    'Thresholds: Health centre (puskesmas/pustu) 3,000 m (SNI 03-1733-2004); Water point 500 m (set by the user); Market none (no national standard found: set one)'
+    """
+    from kantong._i18n import fmt_int
+
+    types = list(DEFAULT_THRESHOLDS) if types is None else types
+    limits = _thresholds(thresholds, types)
+    given = set(thresholds or {})
+    parts = []
+    for t in types:
+        v = limits[t]
+        if v is None:
+            parts.append(tr("{x} tidak ada (tidak ada standar nasional ditemukan: tetapkan sendiri)", "{x} none (no national standard found: set one)", x=facility_label(t)))
+            continue
+        origin = tr("ditetapkan pengguna", "set by the user") if t in given else "SNI 03-1733-2004"
+        parts.append(f"{facility_label(t)} {fmt_int(v)} m ({origin})")
+    return tr("Ambang jarak: ", "Thresholds: ") + "; ".join(parts)
 
 
 def access_summary(

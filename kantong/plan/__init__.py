@@ -46,7 +46,15 @@ from kantong._i18n import fmt_rp as _rp
 from kantong._vocab import DIMENSIONS, INTERVENTION_DIMENSIONS, INTERVENTIONS, PROGRAMMES, intervention_label
 from kantong._vocab import dimension_label as _dimension_label
 from kantong.plan.allocate import ALLOCATION_WEIGHTS, Allocation, allocate
-from kantong.plan.costs import _INTERVENTION_LOOKUP, _parse_amount, _unit_costs, intervention_key, load_costs, parse_budget
+from kantong.plan.costs import (
+    _INTERVENTION_LOOKUP,
+    _parse_amount,
+    _unit_costs,
+    eligibility_rules,
+    intervention_key,
+    load_costs,
+    parse_budget,
+)
 from kantong.plan.needs import INCLUSION_DESIL, _Flags, _flags, apply_priority, cost_needs, needs
 from kantong.plan.overlaps import CHECKS, Overlaps, _check_texts, overlaps
 from kantong.plan.overlaps import overlaps as _compute_overlaps
@@ -67,6 +75,7 @@ __all__ = [
     "allocate",
     "apply_priority",
     "cost_needs",
+    "eligibility_rules",
     "intervention_label",
     "load_costs",
     "needs",

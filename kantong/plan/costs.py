@@ -48,12 +48,13 @@ _COST_COLUMNS: dict[str, tuple[str, ...]] = {
     "note_id": ("noteid", "catatan", "keterangan"),
     "note_en": ("noteen",),
     "note": ("note", "notes"),
+    "eligible": ("eligible", "eligibility", "kelayakan", "syarat", "syaratpenerima", "kriteria", "kriteriapenerima", "sasaran"),
 }
 
 
 _MIN_UNIT_COST = 1_000
 
-_COST_FRAME_COLUMNS = ("intervention", "unit_cost", "low", "high", "source", "year", "url", "note_id", "note_en", "origin")
+_COST_FRAME_COLUMNS = ("intervention", "unit_cost", "low", "high", "source", "year", "url", "note_id", "note_en", "origin", "eligible")
 
 
 def _parse_amount(value: object) -> int | None:
@@ -149,7 +150,11 @@ def load_costs(path: str | Path | None = None) -> pd.DataFrame:
         ``20.000.000``, ``Rp 20,000,000`` or ``20 juta``. Interventions by their
         English or Indonesian names (``rumah``, ``air minum``, ``jamban``, ``listrik``,
         ...). Rows in the file replace the default's rows of the same intervention; a
-        blank ``unit_cost`` removes the figure.
+        blank ``unit_cost`` removes the figure. An ``eligible`` column (CSV; also
+        ``syarat``, ``kriteria``, ``sasaran``) or key (YAML: ``water: {unit_cost:
+        3000000, eligible: "desil <= 2"}``) sets who is eligible for the intervention
+        (a pandas expression over the household columns, or ``all``; blank: the
+        default of :data:`kantong.measures.DEFAULT_RULES`).
 
     Returns
     -------
@@ -157,7 +162,7 @@ def load_costs(path: str | Path | None = None) -> pd.DataFrame:
         One row per intervention of :data:`INTERVENTIONS`: ``intervention``,
         ``unit_cost`` (Int64, NA when none), ``low``, ``high`` (Int64, NA when not
         given), ``source``, ``year``, ``url``, ``note_id``, ``note_en``, ``origin``
-        (``"default"`` or the file name).
+        (``"default"`` or the file name), ``eligible`` (the rule, ``""`` for the default).
 
     Raises
     ------
@@ -183,13 +188,29 @@ def load_costs(path: str | Path | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(_COST_FRAME_COLUMNS))
     for col in ("unit_cost", "low", "high"):
         frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
-    for col in ("source", "year", "url", "note_id", "note_en", "origin"):
+    for col in ("source", "year", "url", "note_id", "note_en", "origin", "eligible"):
         frame[col] = frame[col].fillna("").astype(str)
     return frame
 
 
+def eligibility_rules(costs: pd.DataFrame | None) -> dict[str, str]:
+    """The eligibility rules the unit-cost table sets (its ``eligible`` column), by
+    intervention; interventions without one are left out (their default applies).
+
+    >>> eligibility_rules(load_costs())
+    {}
+    """
+    if costs is None or "eligible" not in costs:
+        return {}
+    out = {}
+    for name, rule in zip(costs["intervention"].tolist(), costs["eligible"].tolist()):
+        if isinstance(rule, str) and rule.strip():
+            out[intervention_key(name)] = rule.strip()
+    return out
+
+
 def _empty_cost(name: str) -> dict[str, Any]:
-    return {"intervention": name, "unit_cost": None, "low": None, "high": None, "source": "", "year": "", "url": "", "note_id": "", "note_en": "", "origin": "default"}
+    return {"intervention": name, "unit_cost": None, "low": None, "high": None, "source": "", "year": "", "url": "", "note_id": "", "note_en": "", "origin": "default", "eligible": ""}
 
 
 def _read_cost_file(path: Path) -> list[tuple[str, dict[str, object]]]:
@@ -319,7 +340,7 @@ def _yaml_key(key: object, source: str, where: str) -> str:
     raise InputError(
         tr("kunci '{k}' pada {w} tidak dikenal", "unknown key '{k}' in {w}", k=key, w=where),
         path=source,
-        hint=tr("kunci yang dikenal: intervention, unit_cost, low, high, source, year, url, note", "known keys: intervention, unit_cost, low, high, source, year, url, note"),
+        hint=tr("kunci yang dikenal: intervention, unit_cost, low, high, source, year, url, note, eligible", "known keys: intervention, unit_cost, low, high, source, year, url, note, eligible"),
     )
 
 
@@ -363,6 +384,7 @@ def _cost_records(rows: list[tuple[str, dict[str, object]]], *, source: str, ori
             "note_id": str(rec.get("note_id") or "").strip() or note,
             "note_en": str(rec.get("note_en") or "").strip() or note,
             "origin": origin,
+            "eligible": str(rec.get("eligible") or "").strip(),
         }
     return table
 

@@ -56,6 +56,7 @@ class _Flags:
     recv_any: np.ndarray
     recv_known: np.ndarray
     known: dict[str, bool]  # dimension -> does the file say anything about it?
+    eligible: dict[str, np.ndarray] | None = None  # intervention -> eligible (None: no rule)
 
 
 def _flags(hh: pd.DataFrame, *, poor: str, recipients: pd.DataFrame | None) -> _Flags:
@@ -252,6 +253,7 @@ def needs(
     by: Literal["pocket", "kelurahan", "kecamatan"] = "pocket",
     poor: str | None = None,
     recipients: str | Path | pd.DataFrame | None = None,
+    eligible: Mapping[str, str | None] | None = None,
 ) -> pd.DataFrame:
     """Households and people lacking each basic service, per pocket, kelurahan or kecamatan.
 
@@ -280,6 +282,12 @@ def needs(
     recipients
         An extra recipient list (:func:`read_recipients`): a family on it counts as
         receiving aid.
+    eligible
+        Eligibility rules per intervention (:func:`kantong.measures.eligible`; ``{}``:
+        the documented defaults, :data:`kantong.measures.DEFAULT_RULES`). With rules,
+        ``need_``, ``people_`` and ``housing_1..3`` count only the eligible households,
+        and ``not_eligible_<intervention>`` counts those lacking it but not eligible.
+        ``None`` (the default): no eligibility rule, every household lacking counts.
 
     Returns
     -------
@@ -326,6 +334,11 @@ def needs(
     if poor is None:
         poor = getattr(pockets, "poor", None) or DEFAULT_POOR
     f = _flags(hh, poor=poor, recipients=as_recipients(recipients))
+    if eligible is not None:
+        from kantong.measures import eligible as eligible_frame
+
+        e = eligible_frame(hh, eligible)
+        f = replace(f, eligible={i: e[f"eligible_{i}"].to_numpy(dtype=bool) for i in INTERVENTIONS})
     _warn_missing(hh, [d for d in DIMENSIONS if not f.known[d]])
     if by == "pocket":
         codes, keys = _pocket_codes(hh, res, pockets)
@@ -369,12 +382,20 @@ def _aggregate(f: _Flags, codes: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame
     for i in INTERVENTIONS[1:]:
         need_masks[i] = f.lack[INTERVENTION_DIMENSIONS[i][0]]
     unknown = set(unknown_interventions(d for d in DIMENSIONS if not f.known[d]))
+    not_eligible = {}
+    if f.eligible is not None:
+        for i in INTERVENTIONS:
+            not_eligible[f"not_eligible_{i}"] = count(need_masks[i] & ~f.eligible[i]) if i not in unknown else blank.copy()
+            need_masks[i] = need_masks[i] & f.eligible[i]
+        n_housing = np.where(f.eligible["housing"], n_housing, 0)
     for i in INTERVENTIONS:
         out[f"need_{i}"] = count(need_masks[i]) if i not in unknown else blank.copy()
     for i in INTERVENTIONS:
         out[f"people_{i}"] = people(need_masks[i]) if i not in unknown else blank.copy()
     for k in (1, 2, 3):
         out[f"housing_{k}"] = count(n_housing == k) if "housing" not in unknown else blank.copy()
+    for col, values in not_eligible.items():
+        out[col] = values
     out["n_dep_unknown"] = count(f.unknown)
     for p in PROGRAMMES:
         flag = f.recv[p]

@@ -15,7 +15,7 @@ import pandas as pd
 from kantong._i18n import language, tr
 from kantong._vocab import INTERVENTIONS, dimension_label, intervention_label
 from kantong.plan.allocate import Allocation
-from kantong.plan.costs import load_costs
+from kantong.plan.costs import eligibility_rules, load_costs
 from kantong.plan.needs import (
     INCLUSION_DESIL,
     _area_codes,
@@ -29,6 +29,7 @@ from kantong.plan.overlaps import Overlaps
 from kantong.plan.overlaps import overlaps as _compute_overlaps
 from kantong.plan.workbook._xlsx import _FMT_DEC1, _FMT_INT, _FMT_PCT, _FMT_RP, _compact_rt_rw, _finish_sheet, _write_table, put
 from kantong.plan.workbook.allocation import _allocation_detail_sheet, _allocation_sheet
+from kantong.plan.workbook.measures import _measures_sheet, has_measures
 from kantong.plan.workbook.notes import _costs_sheet, _notes_sheet
 from kantong.plan.workbook.overlaps import _overlap_sheet
 from kantong.pockets import describe_priority, priority_criteria
@@ -156,6 +157,8 @@ def write_pockets_xlsx(
     deprivations, needs per intervention, estimated cost), the pockets' cost per
     intervention (with the low-high range) and programme receipt (PKH ..., exclusion,
     inclusion), kelurahan and kecamatan summaries, programme receipt per kelurahan,
+    the pockets' MPI and access to services (when the pockets frame has ``mpi_*`` /
+    ``access_*`` columns, :func:`kantong.measures.group_measures`),
     the overlap counts, the allocation (when ``allocation`` is given: what is funded, where, its
     cost, the deprivations removed, the total within the budget and the greedy answer's
     total beside it) and notes (poverty definition, method, seed, data date and
@@ -173,7 +176,10 @@ def write_pockets_xlsx(
         The pockets (best after :func:`apply_priority`, so that the rank is the one of
         pockets.geojson).
     costs
-        :func:`load_costs` output; the default table when ``None``.
+        :func:`load_costs` output; the default table when ``None``. When its
+        ``eligible`` column holds rules, the needs count only the eligible households
+        (:func:`kantong.measures.eligible`; interventions without a rule get the
+        default) and each needs sheet says which rule was used.
     allocation
         :func:`allocate` output, for the allocation sheet.
     overlaps
@@ -211,10 +217,13 @@ def write_pockets_xlsx(
         if costs is None:
             costs = load_costs()
         ov = overlaps if overlaps is not None else _compute_overlaps(result, pockets=pockets)
-        frames = _frames(result, pockets, costs, recipients=ov.recipients)
+        rules = eligibility_rules(costs) or None
+        frames = _frames(result, pockets, costs, recipients=ov.recipients, eligible=rules)
         wb = Workbook()
         hh = result.households if hasattr(result, "households") else result
-        _area_sheets(wb, frames, pockets, missing=missing_dimensions(hh))
+        _area_sheets(wb, frames, pockets, missing=missing_dimensions(hh), eligible=rules)
+        if has_measures(getattr(pockets, "pockets", None)) and len(pockets.pockets):
+            _measures_sheet(wb.create_sheet(tr("MPI & Akses", "MPI & Access")), pockets, thresholds=str(getattr(pockets, "params", {}).get("access_thresholds_text", "")))
         _overlap_sheet(wb.create_sheet(tr("Tumpang Tindih", "Overlaps")), ov)
         if allocation is not None:
             _allocation_sheet(wb.create_sheet(tr("Alokasi", "Allocation")), allocation)
@@ -256,11 +265,12 @@ _LAYOUT = (
 )
 
 
-def _frames(result: Any, pockets: Any, costs: pd.DataFrame, *, recipients: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-    """The costed needs per pocket (with the criteria of the rank), kelurahan and kecamatan."""
+def _frames(result: Any, pockets: Any, costs: pd.DataFrame, *, recipients: pd.DataFrame | None, eligible: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """The costed needs per pocket (with the criteria of the rank), kelurahan and kecamatan;
+    with ``eligible`` rules, the needs of eligible households only."""
     frames = {}
     for by in ("pocket", "kelurahan", "kecamatan"):
-        n = needs(result, pockets, by=by, recipients=recipients)
+        n = needs(result, pockets, by=by, recipients=recipients, eligible=eligible)
         if by != "pocket":
             n = _with_pocket_counts(n, result, pockets, by=by)
         frames[by] = cost_needs(n, costs)
@@ -290,7 +300,7 @@ def _weights(pockets: Any) -> Mapping[str, float] | None:
     return getattr(pockets, "params", {}).get("priority_weights")
 
 
-def _area_sheets(wb: Any, frames: Mapping[str, pd.DataFrame], pockets: Any, *, missing: tuple[str, ...]) -> None:
+def _area_sheets(wb: Any, frames: Mapping[str, pd.DataFrame], pockets: Any, *, missing: tuple[str, ...], eligible: Mapping[str, str] | None = None) -> None:
     """The sheets of pockets, kelurahan and kecamatan: needs, costs and aid received."""
     wrap = {"RT/RW", tr("Deprivasi Dominan", "Dominant deprivations"), tr("Kelurahan/Desa", "Kelurahan/Village"), tr("Kebutuhan Tanpa Biaya Satuan", "Needs without unit cost")}
     for k, (by, kind, title_id, title_en) in enumerate(_LAYOUT):
@@ -310,5 +320,10 @@ def _area_sheets(wb: Any, frames: Mapping[str, pd.DataFrame], pockets: Any, *, m
             below.append(describe_priority(_weights(pockets)))
         if missing and kind in ("needs", "costs"):
             below.append(describe_unknown(missing))
+        if eligible is not None and kind in ("needs", "costs"):
+            from kantong.measures import describe_rules
+
+            below.append(tr("Kebutuhan hanya keluarga yang memenuhi syarat:", "Needs count eligible households only:"))
+            below.extend(describe_rules(eligible))
         for i, text in enumerate(below):  # after the widths are set: notes do not widen column A
             put(sheet, hdr + len(table) + 3 + i, 1, text)
