@@ -165,6 +165,19 @@ def _read_options(**kw: Any) -> Any:
     return ReadOptions(**kw)
 
 
+def _column_choices(values: list[str]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for v in values:
+        canon, sep, header = v.partition("=")
+        if not sep or not canon.strip() or not header.strip():
+            raise OptionError(
+                tr("--column '{v}' harus berbentuk KANONIK=JUDUL", "--column '{v}' must look like CANONICAL=HEADER", v=v),
+                hint=tr("mis. --column nik='NIK Kepala Keluarga.1'", "e.g. --column nik='NIK Kepala Keluarga.1'"),
+            )
+        out.append((canon.strip(), header.strip()))
+    return tuple(out)
+
+
 def _done(files: list[Path]) -> None:
     console.print(tr("Selesai. Berkas:", "Done. Files:"))
     _outputs_line(files)
@@ -261,6 +274,9 @@ def _add_run(app: typer.Typer) -> None:
         name_col: Optional[str] = typer.Option(None, "--name-col", help=tr("Kolom nama desa pada batas wilayah.", "Village name column of the boundaries.")),
         boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help=tr("CRS yang dipakai bila berkas tidak menyebutnya.", "CRS to assume if the file has none.")),
         tolerance: float = typer.Option(100.0, "--tolerance", help=tr("Toleransi penempelan titik, meter.", "Snapping tolerance in metres.")),
+        column: list[str] = typer.Option([], "--column", help=tr(
+            "Pilih kolom bila dua kolom berarti sama: KANONIK=JUDUL, mis. nik='NIK Kepala Keluarga.1'.",
+            "Choose a column when two mean the same field: CANONICAL=HEADER, e.g. nik='NIK Kepala Keluarga.1'.")),
         by: Optional[str] = typer.Option(None, "--by", help=tr(
             "Wilayah analisis untuk banyak berkas: kabkota (bawaan) | provinsi | none.",
             "Analysis region for many files: kabkota (default) | provinsi | none.")),
@@ -276,7 +292,8 @@ def _add_run(app: typer.Typer) -> None:
             _check_method(method, alpha)
             check_out_dir(out)
             options = RunOptions(
-                read=_read_options(sheet=sheet, code_col=code_col, name_col=name_col, boundaries_crs=boundaries_crs, tolerance=tolerance),
+                read=_read_options(sheet=sheet, code_col=code_col, name_col=name_col, boundaries_crs=boundaries_crs, tolerance=tolerance,
+                                   columns=_column_choices(column)),
                 detect=DetectOptions(poor=poor, method=method, seed=seed, alpha=alpha),
                 plan=PlanOptions(
                     budget=_named_option("--budget", plan.parse_budget, budget) if budget is not None else None,  # type: ignore[arg-type]
@@ -413,11 +430,12 @@ def _demo_rounds(out: Path, *, seed: int, households: int, options: Any) -> list
         panel = make_panel(seed=seed, n_households=max(households, 5_000), rounds=2)
         files = panel.write(out / "input" / "putaran", format="csv")
     runs = []
-    for label, path in zip(panel.labels, files["households"]):
+    households_files: list[Any] = list(files["households"])  # type: ignore[arg-type]
+    for label, path in zip(panel.labels, households_files):
         run_opts = replace(options, output=replace(options.output, maps=False, data_date=label))
         run_dir = out / "putaran" / label
         console.print(tr("Putaran {l}:", "Round {l}:", l=label))
-        _pipeline(Path(path), Path(files["kelurahan"]), run_dir, run_opts)
+        _pipeline(Path(path), Path(str(files["kelurahan"])), run_dir, run_opts)
         runs.append(run_dir)
     return _compare(runs, out / "perbandingan", labels=list(panel.labels), poor=options.detect.poor, method=options.detect.method,
                     seed=seed, alpha=options.detect.alpha)

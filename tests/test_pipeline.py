@@ -243,3 +243,19 @@ def test_compare_command_on_two_runs(tmp_path: Path) -> None:
         assert (tmp_path / "cmp" / name).exists(), name
     wrong_order = cli("compare", runs[1], runs[0], "--out", str(tmp_path / "x"), "--labels", "2026-06,2025-06", cwd=tmp_path)
     assert wrong_order.returncode == 2 and "Traceback" not in wrong_order.stderr
+
+
+def test_column_option_chooses_between_duplicate_headers(tmp_path: Path) -> None:
+    from kantong.synthetic import make_city
+
+    city = make_city(seed=6, n_households=1_500, mess=None)
+    hh = city.households.copy()
+    hh.insert(0, "NIK KK", "0000000000000000")  # a junk column meaning NIK too, before the real one
+    paths = city.write(tmp_path / "in", format="csv")
+    hh.to_csv(paths["households"], index=False)
+    refused = cli(*run_args(paths, tmp_path / "a"), cwd=tmp_path)
+    assert refused.returncode == 2 and "NIK KK" in refused.stderr and "NIK Kepala Keluarga" in refused.stderr
+    chosen = cli(*run_args(paths, tmp_path / "b", "--column", "nik=NIK Kepala Keluarga"), cwd=tmp_path)
+    assert chosen.returncode == 0, chosen.stderr
+    table = pd.read_csv(tmp_path / "b" / "internal" / "households.csv", dtype=str, keep_default_na=False)
+    assert len(table) == len(hh) and (table["duplicate_of"] == "").all()
