@@ -31,8 +31,9 @@ from kantong.geocode import STATUSES, GeocodeResult
 from kantong.geocode import geocode as geocode_households
 from kantong.io import HouseholdFile, canonicalize, read_boundaries, read_households, write_table
 from kantong.maps import make_figure, make_map, save_figure, save_map
-from kantong.pockets import DEFAULT_POOR, PocketResult, detect_pockets, poor_mask, village_summary
+from kantong.monitor import CompareResult, compare_rounds
 from kantong.pipeline import DetectOptions, OutputOptions, PlanOptions, ReadOptions, RunOptions, RunResult, run
+from kantong.pockets import DEFAULT_POOR, PocketResult, detect_pockets, poor_mask, village_summary
 
 __version__ = "0.1.0"
 
@@ -54,6 +55,8 @@ __all__ = [
     "read_households",
     "village_summary",
     "run",
+    "compare_rounds",
+    "CompareResult",
     "RunOptions",
     "RunResult",
     "ReadOptions",

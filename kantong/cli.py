@@ -165,6 +165,19 @@ def _read_options(**kw: Any) -> Any:
     return ReadOptions(**kw)
 
 
+def _column_choices(values: list[str]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for v in values:
+        canon, sep, header = v.partition("=")
+        if not sep or not canon.strip() or not header.strip():
+            raise OptionError(
+                tr("--column '{v}' harus berbentuk KANONIK=JUDUL", "--column '{v}' must look like CANONICAL=HEADER", v=v),
+                hint=tr("mis. --column nik='NIK Kepala Keluarga.1'", "e.g. --column nik='NIK Kepala Keluarga.1'"),
+            )
+        out.append((canon.strip(), header.strip()))
+    return tuple(out)
+
+
 def _done(files: list[Path]) -> None:
     console.print(tr("Selesai. Berkas:", "Done. Files:"))
     _outputs_line(files)
@@ -261,6 +274,9 @@ def _add_run(app: typer.Typer) -> None:
         name_col: Optional[str] = typer.Option(None, "--name-col", help=tr("Kolom nama desa pada batas wilayah.", "Village name column of the boundaries.")),
         boundaries_crs: Optional[str] = typer.Option(None, "--boundaries-crs", help=tr("CRS yang dipakai bila berkas tidak menyebutnya.", "CRS to assume if the file has none.")),
         tolerance: float = typer.Option(100.0, "--tolerance", help=tr("Toleransi penempelan titik, meter.", "Snapping tolerance in metres.")),
+        column: list[str] = typer.Option([], "--column", help=tr(
+            "Pilih kolom bila dua kolom berarti sama: KANONIK=JUDUL, mis. nik='NIK Kepala Keluarga.1'.",
+            "Choose a column when two mean the same field: CANONICAL=HEADER, e.g. nik='NIK Kepala Keluarga.1'.")),
         by: Optional[str] = typer.Option(None, "--by", help=tr(
             "Wilayah analisis untuk banyak berkas: kabkota (bawaan) | provinsi | none.",
             "Analysis region for many files: kabkota (default) | provinsi | none.")),
@@ -276,7 +292,8 @@ def _add_run(app: typer.Typer) -> None:
             _check_method(method, alpha)
             check_out_dir(out)
             options = RunOptions(
-                read=_read_options(sheet=sheet, code_col=code_col, name_col=name_col, boundaries_crs=boundaries_crs, tolerance=tolerance),
+                read=_read_options(sheet=sheet, code_col=code_col, name_col=name_col, boundaries_crs=boundaries_crs, tolerance=tolerance,
+                                   columns=_column_choices(column)),
                 detect=DetectOptions(poor=poor, method=method, seed=seed, alpha=alpha),
                 plan=PlanOptions(
                     budget=_named_option("--budget", plan.parse_budget, budget) if budget is not None else None,  # type: ignore[arg-type]
@@ -397,7 +414,74 @@ def _add_demo(app: typer.Typer) -> None:
             from dataclasses import replace
 
             options = replace(options, detect=replace(options.detect, seed=seed))
-            _done(_pipeline(paths["households"], paths["kelurahan"], out, options))
+            written = _pipeline(paths["households"], paths["kelurahan"], out, options)
+            written += _demo_rounds(out, seed=seed, households=households, options=options)
+            _done(written)
+
+
+def _demo_rounds(out: Path, *, seed: int, households: int, options: Any) -> list[Path]:
+    """Two register rounds of a synthetic city with planted changes, each run, then compared:
+    ``out/putaran/<label>/`` and ``out/perbandingan/``."""
+    from dataclasses import replace
+
+    from kantong.synthetic import make_panel
+
+    with _step(tr("Membuat dua putaran data sintetis", "Generating two synthetic register rounds")):
+        panel = make_panel(seed=seed, n_households=max(households, 5_000), rounds=2)
+        files = panel.write(out / "input" / "putaran", format="csv")
+    runs = []
+    households_files: list[Any] = list(files["households"])  # type: ignore[arg-type]
+    for label, path in zip(panel.labels, households_files):
+        run_opts = replace(options, output=replace(options.output, maps=False, data_date=label))
+        run_dir = out / "putaran" / label
+        console.print(tr("Putaran {l}:", "Round {l}:", l=label))
+        _pipeline(Path(path), Path(str(files["kelurahan"])), run_dir, run_opts)
+        runs.append(run_dir)
+    return _compare(runs, out / "perbandingan", labels=list(panel.labels), poor=options.detect.poor, method=options.detect.method,
+                    seed=seed, alpha=options.detect.alpha)
+
+
+def _add_compare(app: typer.Typer) -> None:
+    @app.command(name="compare", help=tr(
+        "Bandingkan putaran data: jejak kantong, perpindahan keluarga, tren desa/kelurahan.",
+        "Compare register rounds: pocket tracks, household transitions, village trends.",
+    ))
+    def compare_cmd(
+        rounds: list[Path] = typer.Argument(..., help=tr(
+            "Folder hasil 'kantong run' (atau berkas keluarga dengan --boundaries), yang terlama dulu.",
+            "Run folders written by 'kantong run' (or household files with --boundaries), oldest first.")),
+        out: Path = typer.Option(..., "--out", "-o", help=tr("Folder hasil.", "Output folder.")),
+        labels: Optional[str] = typer.Option(None, "--labels", help=tr(
+            "Nama putaran, dipisah koma (bawaan: --data-date tiap hasil, atau nama foldernya).",
+            "Round labels, comma-separated (default: each run's --data-date, else its folder name).")),
+        boundaries: Optional[Path] = typer.Option(None, "--boundaries", "-b", help=tr(
+            "Poligon desa/kelurahan, bila putaran berupa berkas keluarga.", "Village polygons, when the rounds are household files.")),
+        poor: str = typer.Option("desil <= 1", "--poor", help=tr(
+            "Siapa yang miskin (hanya berkas keluarga; folder hasil memakai definisinya sendiri).",
+            "Who is poor (household files only; run folders keep their own).")),
+        method: str = typer.Option("scan", "--method", help="scan | gistar | dbscan."),
+        seed: int = typer.Option(0, "--seed", help=tr("Seed acak (satu untuk semua putaran).", "Random seed (one for every round).")),
+        alpha: float = typer.Option(0.05, "--alpha", help=tr("Taraf signifikansi kantong (berkas keluarga).", "Significance level for pockets (household files).")),
+        lang: str = _lang_option(),
+    ) -> None:
+        from kantong.pipeline import check_out_dir
+
+        with _guard():
+            _check_method(method, alpha)
+            check_out_dir(out)
+            names = [x.strip() for x in labels.split(",")] if labels else None
+            _done(_compare(rounds, out, labels=names, boundaries=boundaries, poor=poor, method=method, seed=seed, alpha=alpha))
+
+
+def _compare(rounds: list[Path], out: Path, *, labels: list[str] | None, boundaries: Path | None = None, **detect: Any) -> list[Path]:
+    from kantong.monitor import RoundOptions, compare_rounds, write_comparison
+
+    options = RoundOptions(**detect)
+    with _step(tr("Membandingkan {n} putaran", "Comparing {n} rounds", n=len(rounds))):
+        result = compare_rounds(rounds, labels=labels, boundaries=boundaries, options=options, seed=options.seed)
+    console.print("  " + escape(result.report()).replace("\n", "\n  "))
+    with _step(tr("Menulis keluaran ke {d}", "Writing outputs to {d}", d=out)):
+        return write_comparison(result, out, fetch=False)
 
 
 def _add_assets(app: typer.Typer) -> None:
@@ -434,7 +518,7 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
-    for add in (_add_run, _add_demo, _add_geocode, _add_pockets, _add_assets):
+    for add in (_add_run, _add_demo, _add_compare, _add_geocode, _add_pockets, _add_assets):
         add(app)
     return app
 

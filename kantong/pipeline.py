@@ -91,6 +91,7 @@ class ReadOptions:
     name_col: str | None = None
     boundaries_crs: str | None = None
     tolerance: float = 100.0
+    columns: tuple[tuple[str, str], ...] = ()  # (canonical, header) pairs choosing among columns that mean one field
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,7 @@ def load(households: str | Path, boundaries: str | Path, options: ReadOptions | 
     pr = progress or Progress()
     households, boundaries = Path(households), Path(boundaries)
     with pr.step(tr("Membaca {f}", "Reading {f}", f=households.name)):
-        hh = read_households(households, sheet=opts.sheet)
+        hh = read_households(households, sheet=opts.sheet, columns=dict(opts.columns) or None)
     if poor is not None:
         _check_poor(hh.data, poor)
     pr.say(tr("  {n} baris data; kolom dikenali: {c}", "  {n} data rows; columns recognised: {c}",

@@ -475,3 +475,9 @@ def test_demo(tmp_path: Path) -> None:
     assert kantong.read_households(d / "input" / "households.xlsx").raw.equals(
         kantong.canonicalize(expected.households).raw
     )
+    # the demo also compares two register rounds with planted changes (issue #9)
+    rounds = sorted(p.name for p in (d / "putaran").iterdir())
+    assert rounds == ["2025-06", "2026-06"]
+    changes = gpd.read_file(d / "perbandingan" / "changes.geojson")
+    assert len(changes) > 0 and set(changes["from_round"]) == {"2025-06"}
+    assert (d / "perbandingan" / "changes.html").is_file()

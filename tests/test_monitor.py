@@ -440,7 +440,8 @@ def test_outputs_in_english(status_result, tmp_path):
         write_comparison(status_result, tmp_path, fetch=False)
     wb = openpyxl.load_workbook(tmp_path / "changes.xlsx")
     assert wb.sheetnames[:3] == ["Pocket Tracks", "Villages", "Transitions"]
-    assert "RELATIVE" in status_result.summary()
+    assert "RELATIVE" in status_result.report()
+    assert list(status_result.summary()["round"]) == status_result.labels
 
 
 def test_hostile_text_is_inert(tmp_path):
@@ -515,7 +516,7 @@ def test_summary_status_counts_and_explore(status_result):
     counts = status_result.status_counts()
     first = counts[counts["from_round"] == "2024-06"].iloc[0]
     assert [int(first[s]) for s in kantong.monitor.STATUSES] == [1, 1, 1, 1, 1, 1, 2]
-    text = status_result.summary()
+    text = status_result.report()
     assert "2024-06 → 2025-06" in text and "2 hilang" in text and "RELATIF" in text
     m = status_result.explore()
     assert "track_id" in m.get_root().render()

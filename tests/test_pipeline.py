@@ -219,3 +219,43 @@ def test_assets_says_up_to_date_when_cached(tmp_path: Path) -> None:
 def test_pipeline_description_in_geojson(cli_run: Path) -> None:
     meta = json.loads((cli_run / "pockets.geojson").read_text())
     assert "Definisi miskin: desil <= 1" in meta.get("description", "")
+
+
+def test_compare_command_on_two_runs(tmp_path: Path) -> None:
+    from kantong.synthetic import make_panel
+
+    panel = make_panel(seed=2, n_households=5_000, rounds=2)
+    files = panel.write(tmp_path / "in", format="csv")
+    runs = []
+    for label, path in zip(panel.labels, files["households"]):
+        out = tmp_path / "runs" / label
+        kantong.run(path, files["kelurahan"], out, options=NO_MAPS)
+        runs.append(str(out))
+    proc = cli("compare", *runs, "--out", str(tmp_path / "cmp"), "--labels", ",".join(panel.labels), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    changes = gpd.read_file(tmp_path / "cmp" / "changes.geojson")
+    contract = ["track_id", "from_round", "to_round", "pockets_from", "pockets_to", "status", "n_poor_from", "n_poor_to",
+                "rate_from", "rate_to", "p_change"]
+    assert contract == [c for c in changes.columns if c in contract]
+    assert set(changes["status"]) <= {"new", "persistent", "growing", "shrinking", "split", "merged", "gone"}
+    assert len(changes) > 0 and "RELATIF" in proc.stderr
+    for name in ("kelurahan_changes.geojson", "changes.html", "changes.png", "changes.xlsx", "internal/transitions.csv"):
+        assert (tmp_path / "cmp" / name).exists(), name
+    wrong_order = cli("compare", runs[1], runs[0], "--out", str(tmp_path / "x"), "--labels", "2026-06,2025-06", cwd=tmp_path)
+    assert wrong_order.returncode == 2 and "Traceback" not in wrong_order.stderr
+
+
+def test_column_option_chooses_between_duplicate_headers(tmp_path: Path) -> None:
+    from kantong.synthetic import make_city
+
+    city = make_city(seed=6, n_households=1_500, mess=None)
+    hh = city.households.copy()
+    hh.insert(0, "NIK KK", "0000000000000000")  # a junk column meaning NIK too, before the real one
+    paths = city.write(tmp_path / "in", format="csv")
+    hh.to_csv(paths["households"], index=False)
+    refused = cli(*run_args(paths, tmp_path / "a"), cwd=tmp_path)
+    assert refused.returncode == 2 and "NIK KK" in refused.stderr and "NIK Kepala Keluarga" in refused.stderr
+    chosen = cli(*run_args(paths, tmp_path / "b", "--column", "nik=NIK Kepala Keluarga"), cwd=tmp_path)
+    assert chosen.returncode == 0, chosen.stderr
+    table = pd.read_csv(tmp_path / "b" / "internal" / "households.csv", dtype=str, keep_default_na=False)
+    assert len(table) == len(hh) and (table["duplicate_of"] == "").all()

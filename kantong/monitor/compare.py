@@ -69,7 +69,14 @@ class CompareResult:
         table = t.groupby(["from_round", "to_round", "status"], sort=False).size().unstack(fill_value=0)
         return table.reindex(columns=list(STATUSES), fill_value=0).reset_index()
 
-    def summary(self) -> str:
+    def summary(self) -> pd.DataFrame:
+        """City-wide figures per round (one row per round), as :attr:`city`."""
+        return self.city.copy()
+
+    def __repr__(self) -> str:
+        return f"<CompareResult {', '.join(self.labels)}: {len(self.tracks)} tracks>"
+
+    def report(self) -> str:
         """A few lines a planner can read: pockets per round, what became of them."""
         lines = [
             tr("Putaran: {r}.", "Rounds: {r}.", r=", ".join(self.labels)),

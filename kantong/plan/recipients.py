@@ -104,20 +104,8 @@ def _read_raw(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, np.ndarr
         missing=tr("berkas daftar penerima tidak ditemukan", "recipient list not found"),
         hint=tr("periksa nama dan folder berkas", "check the file name and folder"),
     )
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        raw, _, _ = kio._read_xlsx(path, sheet=None)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        raw, _ = kio._read_csv(path, encoding=None, sep=None)
-    elif suffix in (".parquet", ".pq"):
-        raw = kio._read_parquet(path)
-    else:
-        raise InputError(
-            tr("jenis berkas {s} tidak dikenal", "unknown file type {s}", s=suffix),
-            path=path,
-            hint=tr("gunakan CSV, XLSX atau Parquet", "use CSV, XLSX or Parquet"),
-        )
-    return raw, np.asarray(raw.attrs.get("rows", np.arange(1, len(raw) + 1))), str(path)
+    table = kio.read_table(path)
+    return table.frame, np.asarray(table.rows), str(path)
 
 
 def _clean_nik(values: pd.Series) -> pd.Series:
