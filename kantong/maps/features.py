@@ -282,6 +282,9 @@ def _pocket_popup(row: pd.Series, *, overall_rate: float = float("nan")) -> str:
         ("RT/RW", _rt_rw_text(row.get("rt_rw", ""))),
         (tr("Deprivasi dominan", "Dominant deprivations"), _deprivations_text(row) or "–"),
     ]
+    from kantong.maps.measures import measure_rows  # MPI and access (issue #11), when the pocket has them
+
+    rows += measure_rows(row)
     head = escape_text(
         tr("Kantong {k} · peringkat {r}", "Pocket {k} · rank {r}", k=_plain(row["pocket_id"], max_len=20), r=int(row["rank"]))
     )

@@ -24,6 +24,7 @@ from kantong.maps.text import MapText, escape_text
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
+    import pandas as pd
 
     from kantong.geocode import GeocodeResult
     from kantong.pockets import PocketResult
@@ -87,13 +88,17 @@ def _legend_hexagons(hex_classes: _Classes | None, hex_stats: dict[str, int], *,
     return rows
 
 
-def _legend_html(prep: _Prepared, *, hex_classes: _Classes | None, hex_stats: dict[str, int], min_households: int, hex_resolution: int, pockets: PocketResult) -> str:
+def _legend_html(
+    prep: _Prepared, *, hex_classes: _Classes | None, hex_stats: dict[str, int], min_households: int, hex_resolution: int, pockets: PocketResult, facilities: pd.DataFrame | None = None
+) -> str:
     from kantong import __version__
+    from kantong.maps.measures import legend_facilities
 
     rows = [f"<summary>{escape_text(tr('Legenda', 'Legend'))}</summary>"]
     rows += _legend_villages(prep)
     rows += _legend_pockets(prep)
     rows += _legend_hexagons(hex_classes, hex_stats, min_households=min_households, hex_resolution=hex_resolution)
+    rows += legend_facilities(facilities)
     notes = [_method_line(pockets), *prep.notes]
     if prep.caption:
         notes.append(prep.caption)
@@ -239,6 +244,26 @@ def _add_pocket_layer(m: folium.Map, prep: _Prepared) -> int:
     return len(features)
 
 
+def _add_facility_layer(m: folium.Map, facilities: pd.DataFrame) -> int:
+    """The facilities (issue #11): one coloured point per facility, by type."""
+    from kantong.maps.measures import facility_features
+
+    features = facility_features(facilities)
+    _elements()["DataLayer"](
+        "facilities",
+        features,
+        {
+            "pane": "kantong-points",
+            "className": "kantong-facility",
+            "style": {"color": "#ffffff", "weight": 1.5, "fillOpacity": 0.95},
+            "radius": 6,
+            "locale": _locale(),
+        },
+        name=tr("Fasilitas layanan dasar", "Basic service facilities"),
+    ).add_to(m)
+    return len(features)
+
+
 def _add_personal_layer(m: folium.Map, result: GeocodeResult, pockets: PocketResult) -> None:
     warn(
         "peta memuat data pribadi (NIK, nama, alamat, titik keluarga): jangan dibagikan; simpan di {p}",
@@ -291,6 +316,7 @@ def make_map(
     include_personal: bool = False,
     min_households: int = 5,
     hex_resolution: int = 9,
+    facilities: pd.DataFrame | None = None,
     **legacy: str | None,
 ) -> folium.Map:
     """The interactive meeting map: village poverty shares, pockets, household density.
@@ -317,6 +343,11 @@ def make_map(
         Hexagons with fewer households are left out (privacy); at least 1.
     hex_resolution
         h3 resolution of the density hexagons (9: about 0.1 km²).
+    facilities
+        Facilities (:func:`kantong.measures.read_facilities`): a layer of points
+        coloured by type, with a legend. Pockets whose frame carries ``mpi_*`` /
+        ``access_*`` columns (:func:`kantong.measures.group_measures`) show them in
+        their popup either way.
 
     Returns
     -------
@@ -346,9 +377,12 @@ def make_map(
     hex_classes, hex_stats = _add_hex_layer(m, result, resolution=int(hex_resolution), min_households=int(min_households))
     n_kecamatan = _add_kecamatan_layer(m, prep)
     n_pockets = _add_pocket_layer(m, prep)
+    n_facilities = _add_facility_layer(m, facilities) if facilities is not None and len(facilities) else 0
     if include_personal:
         _add_personal_layer(m, result, pockets)
-    legend = _legend_html(prep, hex_classes=hex_classes, hex_stats=hex_stats, min_households=int(min_households), hex_resolution=int(hex_resolution), pockets=pockets)
+    legend = _legend_html(
+        prep, hex_classes=hex_classes, hex_stats=hex_stats, min_households=int(min_households), hex_resolution=int(hex_resolution), pockets=pockets, facilities=facilities
+    )
     _add_controls(m, prep, legend, personal=bool(include_personal))
     frame = [[float(bounds[1]), float(bounds[0])], [float(bounds[3]), float(bounds[2])]]
     _elements()["Frame"]({"bounds": frame}).add_to(m)
@@ -358,6 +392,7 @@ def make_map(
         "kecamatan": n_kecamatan,
         "villages": n_villages,
         "pockets": n_pockets,
+        "facilities": n_facilities,
         "hexagons": hex_stats["shown"],
         "hexagons_suppressed": hex_stats["suppressed"],
         "households_suppressed": hex_stats["suppressed_households"],

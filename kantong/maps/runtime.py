@@ -80,7 +80,7 @@ _RUNTIME_JS = r"""
       },
       pointToLayer: function (f, ll) {
         K.canvas = K.canvas || L.canvas({pane: o.pane});
-        return L.circleMarker(ll, {pane: o.pane, radius: 3, renderer: K.canvas});
+        return L.circleMarker(ll, {pane: o.pane, radius: o.radius || 3, renderer: K.canvas});
       },
       onEachFeature: function (f, l) {
         var p = f.properties;
