@@ -21,16 +21,27 @@ from kantong.measures.access import (
     facility_type,
     haversine_m,
     nearest_distances,
+    parse_thresholds,
     read_facilities,
     synthetic_facilities,
 )
 from kantong.measures.eligibility import DEFAULT_RULES, RULE_SOURCES, describe_rules, eligible, parse_rules, resolve_rules
 from kantong.measures.mpi import DEFAULT_K, MPIConfig, load_mpi_config, mpi_measures, mpi_scores
-from kantong.measures.summary import MPI_COLUMNS, MeasureOptions, group_measures, household_measures, join_measures
+from kantong.measures.summary import (
+    MPI_COLUMNS,
+    MeasureOptions,
+    attach_group_measures,
+    group_measures,
+    household_measures,
+    join_measures,
+    with_household_measures,
+)
 
 __all__ = [
     "MPI_COLUMNS",
     "MeasureOptions",
+    "attach_group_measures",
+    "with_household_measures",
     "group_measures",
     "household_measures",
     "join_measures",
@@ -48,6 +59,7 @@ __all__ = [
     "facility_type",
     "haversine_m",
     "nearest_distances",
+    "parse_thresholds",
     "read_facilities",
     "synthetic_facilities",
     "DEFAULT_K",

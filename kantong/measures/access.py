@@ -56,6 +56,7 @@ __all__ = [
     "nearest_distances",
     "access_summary",
     "describe_thresholds",
+    "parse_thresholds",
     "synthetic_facilities",
 ]
 
@@ -452,6 +453,37 @@ def _thresholds(thresholds: Mapping[str, float | None] | None, types: list[str])
             )
         merged[t] = value
     return merged
+
+
+def parse_thresholds(text: str) -> dict[str, float | None]:
+    """``"water=500, market=2000, health=none"`` -> ``{"water": 500.0, "market": 2000.0, "health": None}``.
+
+    Types by their canonical name or any alias (``puskesmas=2000``); ``none`` removes
+    a default.
+
+    Raises
+    ------
+    OptionError
+        A part without ``type=metres``, or metres that are not a positive number.
+
+    Examples
+    --------
+    >>> parse_thresholds("sumur=500; SD=800, market=none")
+    {'water': 500.0, 'school_sd': 800.0, 'market': None}
+    """
+    out: dict[str, float | None] = {}
+    for part in (p.strip() for p in re.split(r"[;,]", text)):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip():
+            raise OptionError(
+                tr("--thresholds '{p}': tulis jenis=meter", "--thresholds '{p}': write type=metres", p=part),
+                hint=tr("mis. --thresholds \"water=500, market=2000\"", "e.g. --thresholds \"water=500, market=2000\""),
+            )
+        kind = facility_type(name)
+        out[kind] = None if value.strip().lower() in ("none", "tidak", "-", "") else value.strip()  # type: ignore[assignment]
+    return _thresholds(out, list(out))
 
 
 def describe_thresholds(thresholds: Mapping[str, float | None] | None = None, types: list[str] | None = None) -> str:

@@ -11,8 +11,9 @@ or villages frame.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
-from typing import Mapping, TypeVar
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -20,13 +21,18 @@ import pandas as pd
 from kantong._errors import DataWarning
 from kantong._vocab import DIMENSIONS
 from kantong.measures._groups import By
-from kantong.measures.access import access_summary, nearest_distances
+from kantong.measures.access import access_summary, describe_thresholds, nearest_distances, read_facilities
 from kantong.measures.mpi import MPIConfig, mpi_measures, mpi_scores
 
-__all__ = ["MeasureOptions", "household_measures", "group_measures", "join_measures", "MPI_COLUMNS"]
+__all__ = ["MeasureOptions", "household_measures", "group_measures", "join_measures", "with_household_measures", "attach_group_measures", "MPI_COLUMNS"]
 
 #: the group columns every pockets.geojson and kelurahan.geojson carries (fractions)
 MPI_COLUMNS = ("mpi_h", "mpi_a", "mpi_m0")
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from kantong.geocode import GeocodeResult
 
 F = TypeVar("F", bound=pd.DataFrame)
 
@@ -40,7 +46,8 @@ class MeasureOptions:
     mpi
         Weights and cutoffs of the Alkire–Foster measure (``--mpi-config``).
     facilities
-        Facilities (:func:`kantong.measures.read_facilities`), or None (``--facilities``).
+        Facilities (:func:`kantong.measures.read_facilities`), their file (read by
+        :meth:`with_facilities_read`), or None (``--facilities``).
     thresholds
         Distance thresholds per facility type, metres, over the defaults.
     eligible
@@ -48,9 +55,20 @@ class MeasureOptions:
     """
 
     mpi: MPIConfig = field(default_factory=MPIConfig)
-    facilities: pd.DataFrame | None = None
+    facilities: pd.DataFrame | str | Path | None = None
     thresholds: Mapping[str, float | None] | None = None
     eligible: Mapping[str, str | None] | None = None
+
+    def with_facilities_read(self, boundaries: gpd.GeoDataFrame | None = None) -> MeasureOptions:
+        """These options with the facilities file read (checked against ``boundaries``)."""
+        if self.facilities is None or isinstance(self.facilities, pd.DataFrame):
+            return self
+        return replace(self, facilities=read_facilities(self.facilities, boundaries=boundaries))
+
+    @property
+    def facility_table(self) -> pd.DataFrame | None:
+        """The facilities as a frame (None when not given or not read yet)."""
+        return self.facilities if isinstance(self.facilities, pd.DataFrame) else None
 
 
 def household_measures(households: pd.DataFrame, options: MeasureOptions | None = None) -> pd.DataFrame:
@@ -76,8 +94,9 @@ def household_measures(households: pd.DataFrame, options: MeasureOptions | None 
         scores = mpi_scores(households, opts.mpi)
     out["mpi_score"] = scores["mpi_score"].to_numpy()
     out["mpi_poor"] = scores["mpi_poor"].array
-    if opts.facilities is not None:
-        dist = nearest_distances(households, opts.facilities)
+    facilities = opts.with_facilities_read().facility_table
+    if facilities is not None:
+        dist = nearest_distances(households, facilities)
         for col in dist.columns:
             out[col] = dist[col].to_numpy()
     return out
@@ -136,3 +155,35 @@ def join_measures(frame: F, table: pd.DataFrame, *, key: str | None = None) -> F
             values = np.where(np.isnan(values.astype(float)), 0, values).astype(np.int64)
         out[col] = values
     return out
+
+
+def with_household_measures(result: GeocodeResult, options: MeasureOptions | None = None) -> GeocodeResult:
+    """The geocoded result with :func:`household_measures` in its households (a new result;
+    do this before finding pockets so that ``--poor mpi`` uses the configured MPI)."""
+    return replace(result, households=household_measures(result.households, options))
+
+
+def attach_group_measures(result: GeocodeResult, pockets: Any, villages: gpd.GeoDataFrame, options: MeasureOptions | None = None) -> tuple[Any, gpd.GeoDataFrame]:
+    """(pockets, villages) with the group measures beside them, as pockets.geojson and
+    kelurahan.geojson carry them: ``mpi_n``, ``mpi_h``, ``mpi_a``, ``mpi_m0``,
+    ``mpi_contrib_<indicator>`` and, with facilities, ``access_n``,
+    ``access_<type>_median_m``, ``access_<type>_beyond``.
+
+    ``result`` must hold :func:`household_measures` (see :func:`with_household_measures`);
+    ``pockets`` is a :class:`~kantong.pockets.PocketResult` (its ``pockets`` frame and
+    ``params`` are replaced: ``params["access_thresholds_text"]`` says which thresholds
+    were used); ``villages`` the frame of :func:`kantong.village_summary` (rows =
+    ``result.boundaries`` rows).
+    """
+    opts = options or MeasureOptions()
+    hh = result.households
+    if "mpi_score" not in hh:
+        hh = household_measures(hh, opts)
+    village = hh["village"].where(hh["village"] >= 0) if "village" in hh else pd.Series(np.nan, index=hh.index)
+    new_villages = join_measures(villages, group_measures(hh, by=village, options=opts), key=None)
+    frame = join_measures(pockets.pockets, group_measures(hh, by=pockets.labels, options=opts), key="pocket_id")
+    params = dict(getattr(pockets, "params", {}) or {})
+    kinds = [c[len("dist_") : -len("_m")] for c in hh.columns if str(c).startswith("dist_") and str(c).endswith("_m")]
+    if kinds:
+        params["access_thresholds_text"] = describe_thresholds(opts.thresholds, kinds)
+    return replace(pockets, pockets=frame, params=params), new_villages

@@ -54,6 +54,7 @@ from kantong.plan.costs import (
     intervention_key,
     load_costs,
     parse_budget,
+    with_eligibility,
 )
 from kantong.plan.needs import INCLUSION_DESIL, _Flags, _flags, apply_priority, cost_needs, needs
 from kantong.plan.overlaps import CHECKS, Overlaps, _check_texts, overlaps
@@ -84,6 +85,7 @@ __all__ = [
     "priority",
     "read_recipients",
     "write_overlaps_xlsx",
+    "with_eligibility",
     "write_pockets_xlsx",
 ]
 

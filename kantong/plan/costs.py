@@ -193,6 +193,23 @@ def load_costs(path: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
+def with_eligibility(costs: pd.DataFrame, rules: Mapping[str, str | None] | None = None) -> pd.DataFrame:
+    """The cost table with every intervention's eligibility rule filled in (a new frame):
+    ``rules`` (``--eligible``) over the table's own ``eligible`` column over the
+    documented defaults (:data:`kantong.measures.DEFAULT_RULES`). Needs priced with it
+    count only eligible households (:func:`kantong.plan.write_pockets_xlsx`).
+
+    >>> with_eligibility(load_costs(), {"water": "desil <= 2"}).set_index("intervention")["eligible"].to_dict()["water"]
+    'desil <= 2'
+    """
+    from kantong.measures import resolve_rules
+
+    used = resolve_rules({**eligibility_rules(costs), **dict(rules or {})})
+    out = costs.copy()
+    out["eligible"] = [used.get(intervention_key(i), "") for i in out["intervention"]]
+    return out
+
+
 def eligibility_rules(costs: pd.DataFrame | None) -> dict[str, str]:
     """The eligibility rules the unit-cost table sets (its ``eligible`` column), by
     intervention; interventions without one are left out (their default applies).
