@@ -578,7 +578,7 @@ def access_summary(
 # --------------------------------------------------------------------------------------
 
 #: facilities per village (fractions: one per so many villages), for the demo city
-_SYNTHETIC_RATES = {"posyandu": 1.5, "school_sd": 1.0, "water": 2.0, "health": 0.4, "school_smp": 0.4, "school_sma": 0.2, "market": 0.2}
+_SYNTHETIC_RATES = {"posyandu": 3.0, "school_sd": 2.0, "water": 3.0, "health": 0.4, "school_smp": 0.4, "school_sma": 0.2, "market": 0.2}
 _SYNTHETIC_NAMES = {
     "posyandu": "Posyandu", "school_sd": "SD", "water": "Kran umum", "health": "Puskesmas",
     "school_smp": "SMP", "school_sma": "SMA", "market": "Pasar",
@@ -588,8 +588,8 @@ _SYNTHETIC_NAMES = {
 def synthetic_facilities(boundaries: gpd.GeoDataFrame, *, seed: int = 0) -> pd.DataFrame:
     """Made-up facilities inside the given villages, for the demo city (labelled synthetic).
 
-    Each type gets about ``rate × villages`` facilities (posyandu 1.5, SD 1, water
-    points 2, puskesmas 0.4, SMP 0.4, SMA 0.2, markets 0.2 per village), each in a
+    Each type gets about ``rate × villages`` facilities (posyandu 3, SD 2, water
+    points 3, puskesmas 0.4, SMP 0.4, SMA 0.2, markets 0.2 per village), each in a
     village drawn at random, at a random point inside it; some villages get none, so
     access differs between them.
 
