@@ -11,7 +11,7 @@ import pytest
 
 import kantong
 from kantong import OptionError
-from kantong._scan import bernoulli_llr
+from kantong.pockets._kernels import bernoulli_llr
 from kantong.geocode import geocode
 from kantong.pockets import _POCKET_COLUMNS, DIMENSIONS, detect_pockets, poor_mask
 from kantong.synthetic import make_city
