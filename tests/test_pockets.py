@@ -11,9 +11,9 @@ import pytest
 
 import kantong
 from kantong import OptionError
-from kantong.pockets._kernels import bernoulli_llr
 from kantong.geocode import geocode
 from kantong.pockets import _POCKET_COLUMNS, DIMENSIONS, detect_pockets, poor_mask
+from kantong.pockets._kernels import bernoulli_llr
 from kantong.synthetic import make_city
 
 CONTRACT_FIELDS = [
@@ -278,10 +278,11 @@ def test_unpositioned_duplicates_and_blank_desil(city) -> None:
 
 def test_result_object_helpers(scan) -> None:
     assert scan.p_values.index.tolist() == scan.pockets["pocket_id"].tolist()
-    text = scan.summary()
+    text = scan.report()
     assert f"{len(scan.pockets)} kantong" in text
+    assert repr(scan).endswith(text)
     kantong.set_language("en")
-    assert "poverty pockets" in scan.summary()
+    assert "poverty pockets" in scan.report()
     m = scan.explore()
     html = m.get_root().render()
     assert "K01" in html
@@ -309,3 +310,50 @@ def test_local_contrast_drops_windows_in_a_poorer_region() -> None:
     found = [(east, 0.001, 50.0), (west, 0.001, 40.0), (weak, 0.01, 20.0)]
     kept = _local_contrast(grid, found, min_rr=2.0, radius=500.0)
     assert [f[2] for f in kept] == [50.0, 40.0]
+
+
+def test_summary_is_a_table_of_the_pockets(scan) -> None:
+    from kantong.pockets.result import SUMMARY_COLUMNS
+
+    table = scan.summary()
+    assert type(table) is pd.DataFrame  # a plain table, no outline
+    assert list(table.columns) == list(SUMMARY_COLUMNS)
+    assert table["pocket_id"].tolist() == scan.pockets["pocket_id"].tolist()
+    assert table["n_poor"].tolist() == scan.pockets["n_poor"].tolist()
+    assert table.attrs["n_ranked"] == scan.stats.n_ranked and table.attrs["method"] == "scan"
+    assert table.attrs["rate"] == pytest.approx(scan.stats.n_poor / scan.stats.n_ranked)
+
+
+def test_summary_of_an_empty_result_has_the_columns(geocoded) -> None:
+    from kantong.pockets.result import SUMMARY_COLUMNS
+
+    none = detect_pockets(geocoded, poor="desil <= 0", replicates=99)
+    table = none.summary()
+    assert len(table) == 0 and list(table.columns) == list(SUMMARY_COLUMNS)
+    assert "tidak ada keluarga miskin" in none.report()
+
+
+def test_scan_options_group_the_tuning_options(geocoded, scan) -> None:
+    from dataclasses import FrozenInstanceError
+
+    from kantong.pockets import PocketParams, PocketStats, ScanOptions
+
+    same = detect_pockets(geocoded, seed=1, options=ScanOptions(replicates=199))
+    pd.testing.assert_frame_equal(same.pockets.drop(columns="geometry"), scan.pockets.drop(columns="geometry"))
+    np.testing.assert_array_equal(same.null, scan.null)
+    # keywords override the options object, field by field
+    fewer = detect_pockets(geocoded, seed=1, options=ScanOptions(replicates=199, min_poor=7), replicates=99)
+    assert fewer.replicates == 99 and fewer.params.min_poor == 7 and fewer.null.shape == (99, 2)
+    # the parameters and counts are typed, frozen, and still readable as the dicts they were
+    assert isinstance(scan.params, PocketParams) and isinstance(scan.stats, PocketStats)
+    assert scan.params.replicates == 199 and scan.params.resolution == 10 and scan.params.local_radius == 2000.0
+    assert scan.params["max_radius"] == 1000.0 and dict(scan.params)["min_poor"] == 5
+    assert scan.params.get("priority_weights") is None and scan.params.options == ScanOptions(replicates=199)
+    assert scan.stats.n_ranked == scan.stats["n_ranked"] > scan.stats.n_poor > 0
+    with pytest.raises(FrozenInstanceError):
+        scan.params.min_poor = 3  # type: ignore[misc]
+    # unknown keywords stay a TypeError, naming the closest option
+    with pytest.raises(TypeError, match="replicate.*did you mean 'replicates'"):
+        detect_pockets(geocoded, replicate=99)
+    with pytest.raises(OptionError, match="9"):
+        detect_pockets(geocoded, replicates=3)

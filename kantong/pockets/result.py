@@ -219,9 +219,41 @@ class PocketResult:
             return self.pockets.explore(**kwargs)
         return folium.Map()
 
-    def summary(self) -> str:
-        """A few lines a planner can read: what was found, how, on what."""
-        return self.report()
+    def summary(self) -> pd.DataFrame:
+        """The pockets as a plain table, one row per pocket in rank order.
+
+        Columns (stable English identifiers, as in pockets.geojson): ``pocket_id``,
+        ``rank``, ``kelurahan``, ``n_households``, ``n_poor``, ``rate``,
+        ``relative_risk``, ``p_value``, ``excess_poor``, ``deprivations``, ``n_cells``;
+        no outline. ``attrs`` holds the figures of the run: ``method``, ``level``,
+        ``poor``, ``seed``, ``alpha``, ``n_ranked``, ``n_poor``, ``rate``. Empty (with
+        these columns) when no pocket was found. For text, see :meth:`report`.
+
+        Examples
+        --------
+        >>> from kantong.synthetic import make_city
+        >>> from kantong.geocode import geocode
+        >>> from kantong.pockets import detect_pockets
+        >>> city = make_city(seed=0, n_households=3_000, mess=None)
+        >>> res = detect_pockets(geocode(city.households, city.boundaries), replicates=99)
+        >>> table = res.summary()
+        >>> list(table.columns[:3]), len(table) == len(res.pockets), table.attrs["method"]
+        (['pocket_id', 'rank', 'kelurahan'], True, 'scan')
+        """
+        frame = pd.DataFrame(self.pockets[list(SUMMARY_COLUMNS)]).copy()
+        if len(frame):
+            frame = frame.sort_values("rank", kind="stable").reset_index(drop=True)
+        frame.attrs = {
+            "method": self.method,
+            "level": self.level,
+            "poor": self.poor,
+            "seed": self.seed,
+            "alpha": self.alpha,
+            "n_ranked": self.stats.n_ranked,
+            "n_poor": self.stats.n_poor,
+            "rate": self.stats.rate,
+        }
+        return frame
 
     def report(self) -> str:
         """A few lines a planner can read: what was found, how, on what."""
