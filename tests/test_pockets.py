@@ -224,13 +224,19 @@ def test_invalid_poor_expression_and_options(geocoded) -> None:
         detect_pockets(geocoded, alpha=1.5)
 
 
-def test_few_positions_fall_back_to_villages(city) -> None:
+@pytest.fixture(scope="module")
+def fallback(city):
+    """The city with 80 % of its positions removed, geocoded, and its pockets."""
     frame = city.households.copy()
     rng = np.random.default_rng(0)
     drop = rng.random(len(frame)) < 0.8
     frame.loc[drop, ["Latitude", "Longitude"]] = ""
     res = geocode(frame, city.boundaries)
-    out = detect_pockets(res, seed=0, replicates=99)
+    return res, detect_pockets(res, seed=0, replicates=99), drop
+
+
+def test_few_positions_fall_back_to_villages(fallback) -> None:
+    res, out, drop = fallback
     assert out.level == "kelurahan"
     assert "antar kelurahan" in out.message
     assert set(out.cells["cell"]) <= set(res.boundaries["kode"])  # the units are villages
@@ -357,3 +363,64 @@ def test_scan_options_group_the_tuning_options(geocoded, scan) -> None:
         detect_pockets(geocoded, replicate=99)
     with pytest.raises(OptionError, match="9"):
         detect_pockets(geocoded, replicates=3)
+
+
+def test_poor_typo_names_the_column_meant(geocoded) -> None:
+    hh = geocoded.households
+    with pytest.raises(OptionError) as err:
+        poor_mask(hh, "desl <= 1")
+    text = str(err.value)
+    assert "'desl'" in text and "is not defined" not in text
+    assert "maksud Anda 'desil'?" in text and "--poor 'desil <= 1'" in text
+    kantong.set_language("en")
+    with pytest.raises(OptionError, match=r"did you mean 'desil'\? e\.g\. --poor 'desil <= 2 and dep_water'"):
+        poor_mask(hh, "Desil <= 2 and dep_water")
+    # nothing close: the columns are listed
+    with pytest.raises(OptionError, match="no column 'zzz'") as err:
+        poor_mask(hh, "zzz == 1")
+    assert "the columns are: " in str(err.value) and "desil" in str(err.value)
+
+
+def test_report_is_bilingual_with_the_languages_numbers(scan) -> None:
+    import re
+
+    n, p = scan.stats.n_ranked, scan.stats.n_poor
+    assert n >= 1000  # so that the thousands separator shows
+    text = scan.report()
+    first = text.splitlines()[0]
+    assert f"dari {n:,} keluarga".replace(",", ".") in first
+    assert f"{p:,}".replace(",", ".") in first and "alpha 0,05" in first and "tingkat sel h3" in first
+    assert re.search(r"\(\d+,\d%\)", first)
+    lines = text.splitlines()[1 : 1 + len(scan.pockets)]
+    assert [ln.split()[0] for ln in lines] == scan.pockets["pocket_id"].tolist()
+    assert all("keluarga" in ln and "risiko relatif" in ln for ln in lines)
+    kantong.set_language("en")
+    first = scan.report().splitlines()[0]
+    assert f"of {n:,} positioned households" in first and "alpha 0.05" in first and "h3 cell level" in first
+    assert re.search(r"\(\d+\.\d%\)", first)
+
+
+def test_coarse_and_empty_messages_use_indonesian_numbers(fallback, geocoded) -> None:
+    import re
+
+    _, out, _ = fallback
+    assert re.search(r"Hanya \d{1,3}(\.\d{3})* dari \d{1,3}\.\d{3} keluarga \(\d+%\)", out.message), out.message
+    strict = detect_pockets(geocoded, alpha=0.001, min_poor=10_000, replicates=99)
+    assert len(strict) == 0 and "(alpha 0,001)" in strict.message
+
+
+def test_priority_score_is_the_score_behind_the_rank(scan) -> None:
+    from kantong.pockets import priority_criteria, rank_pockets
+
+    pk = scan.pockets
+    crit = priority_criteria(pk)
+    np.testing.assert_allclose(pk["priority_score"], crit["score"])
+    np.testing.assert_allclose(pk["severity"], crit["severity"])
+    assert pk["priority_score"].is_monotonic_decreasing  # rank 1 has the highest score
+    assert pk["priority_score"].between(0, 1).all()
+    # re-ranked with other weights: rank and score move together, ids stay
+    other = rank_pockets(pk, weights={"rate": 0, "severity": 0})
+    assert sorted(other["pocket_id"]) == sorted(pk["pocket_id"])
+    assert other["rank"].tolist() == list(range(1, len(pk) + 1))
+    assert other["priority_score"].is_monotonic_decreasing
+    assert other["n_poor"].is_monotonic_decreasing  # by size alone

@@ -55,7 +55,7 @@ from kantong.pockets.hotspots import _gistar_z as _gistar_z
 from kantong.pockets.hotspots import _keep_significant as _keep_significant
 from kantong.pockets.options import ScanOptions
 from kantong.pockets.poverty import poor_mask, village_summary
-from kantong.pockets.priority import PRIORITY_WEIGHTS, describe_priority, priority, priority_criteria
+from kantong.pockets.priority import PRIORITY_WEIGHTS, describe_priority, priority, priority_criteria, rank_pockets
 from kantong.pockets.priority import _criteria as _criteria
 from kantong.pockets.result import _POCKET_COLUMNS as _POCKET_COLUMNS
 from kantong.pockets.result import PocketParams, PocketResult, PocketStats
@@ -81,5 +81,6 @@ __all__ = [
     "poor_mask",
     "priority",
     "priority_criteria",
+    "rank_pockets",
     "village_summary",
 ]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from kantong._vocab import DIMENSIONS
 from kantong.pockets.grid import Window, _Grid, _unit_for_all_rows
-from kantong.pockets.priority import priority
+from kantong.pockets.priority import priority, priority_criteria
 from kantong.pockets.result import _POCKET_COLUMNS
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ def _assemble(
     geoms = [_outline(grid, units) for units, _, _ in found]
     frame = pd.DataFrame(rows, columns=[c for c in _POCKET_COLUMNS if c not in ("pocket_id", "rank")])
     rank = priority(frame).to_numpy() if len(frame) else np.zeros(0, dtype=int)
+    crit = priority_criteria(frame)
+    frame["severity"] = crit["severity"].to_numpy(dtype="float64")
+    frame["priority_score"] = crit["score"].to_numpy(dtype="float64")
     order = np.argsort(rank, kind="stable")
     width = max(2, len(str(len(frame))))
     ids = np.array([f"K{r:0{width}d}" for r in rank], dtype=object)

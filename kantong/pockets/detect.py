@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 
 from kantong._errors import OptionError
-from kantong._i18n import tr
+from kantong._i18n import fmt_int, fmt_pct, tr
 from kantong._validate import check_method
 from kantong._vocab import DEFAULT_POOR
 from kantong.pockets.assemble import _assemble
 from kantong.pockets.grid import Window, _cell_grid, _Grid, _village_grid
 from kantong.pockets.options import ScanOptions, check_option_names
 from kantong.pockets.poverty import poor_mask
-from kantong.pockets.result import _POCKET_COLUMNS, PocketParams, PocketResult, PocketStats
+from kantong.pockets.result import _POCKET_COLUMNS, PocketParams, PocketResult, PocketStats, fmt_alpha
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -127,7 +127,7 @@ def detect_pockets(
     message = note
     if len(pockets) == 0:
         message = (message + " " if message else "") + tr(
-            "Tidak ada kantong yang signifikan (alpha {a}).", "No significant pocket (alpha {a}).", a=alpha
+            "Tidak ada kantong yang signifikan (alpha {a}).", "No significant pocket (alpha {a}).", a=fmt_alpha(alpha)
         )
     return PocketResult(pockets=pockets, labels=labels, cells=cells, level=level, null=null, message=message, **common)
 
@@ -182,11 +182,11 @@ def _analysis_units(
     if share_positioned < opts.min_positioned or s.n_ranked < 200:
         level = "kelurahan"
         note = tr(
-            "Hanya {k:,} dari {n:,} keluarga ({s:.0%}) punya posisi: kantong dicari antar kelurahan (bukan di dalamnya).",
-            "Only {k:,} of {n:,} households ({s:.0%}) have a position: pockets are sought between whole villages, not within them.",
-            k=s.n_ranked,
-            n=n_all,
-            s=share_positioned,
+            "Hanya {k} dari {n} keluarga ({s}) punya posisi: kantong dicari antar kelurahan (bukan di dalamnya).",
+            "Only {k} of {n} households ({s}) have a position: pockets are sought between whole villages, not within them.",
+            k=fmt_int(s.n_ranked),
+            n=fmt_int(n_all),
+            s=fmt_pct(share_positioned, 0),
         )
         if boundaries is None or "village" not in hh:
             return level, None, note + " " + tr("Batas wilayah diperlukan untuk itu.", "Village boundaries are needed for that.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,7 +43,8 @@ def poor_mask(households: pd.DataFrame, expr: str = DEFAULT_POOR) -> pd.Series:
     Raises
     ------
     OptionError
-        When the expression is invalid or does not give one true/false per household.
+        When the expression is invalid or does not give one true/false per household;
+        a name that is no column is named, with the closest column ("desil?").
 
     Examples
     --------
@@ -49,11 +52,20 @@ def poor_mask(households: pd.DataFrame, expr: str = DEFAULT_POOR) -> pd.Series:
     >>> hh = pd.DataFrame({"desil": pd.array([1, 2, None], dtype="Int64")})
     >>> poor_mask(hh).tolist()
     [True, False, <NA>]
+    >>> from kantong._i18n import language
+    >>> with language("en"):
+    ...     poor_mask(hh, "desl <= 1")
+    Traceback (most recent call last):
+    kantong._errors.OptionError: poverty definition --poor 'desl <= 1': there is no column 'desl'
+      -> did you mean 'desil'? e.g. --poor 'desil <= 1'
     """
-    cols = [c for c in households.columns if not c.startswith("_")]
+    cols = [str(c) for c in households.columns if not str(c).startswith("_")]
     try:
         value = households.eval(expr, engine="python")
     except Exception as err:
+        unknown = _unknown_name(err)
+        if unknown is not None:
+            raise _unknown_column_error(expr, unknown, cols) from None
         raise OptionError(
             tr(
                 "definisi miskin --poor '{e}' tidak valid: {m}",
@@ -92,6 +104,31 @@ def poor_mask(households: pd.DataFrame, expr: str = DEFAULT_POOR) -> pd.Series:
     elif "desil" in households:
         mask = mask.where(households["desil"].notna(), pd.NA)  # type: ignore[call-overload]
     return mask
+
+
+def _unknown_name(err: Exception) -> str | None:
+    """The name pandas did not know (``name 'desl' is not defined``), if that was the error."""
+    match = re.search(r"name '([^']+)' is not defined", str(err))
+    return match.group(1) if isinstance(err, NameError) and match else None
+
+
+def _unknown_column_error(expr: str, name: str, cols: list[str]) -> OptionError:
+    """OptionError naming the unknown ``name`` of ``expr`` and the closest column."""
+    lower = {c.lower(): c for c in reversed(cols)}
+    close = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.6)
+    message = tr(
+        "definisi miskin --poor '{e}': tidak ada kolom '{n}'",
+        "poverty definition --poor '{e}': there is no column '{n}'",
+        e=expr,
+        n=name,
+    )
+    if close:
+        guess = lower[close[0]]
+        fixed = re.sub(rf"(?<![\w`]){re.escape(name)}(?![\w`])", guess, expr)
+        hint = tr("maksud Anda '{g}'? mis. --poor '{f}'", "did you mean '{g}'? e.g. --poor '{f}'", g=guess, f=fixed)
+    else:
+        hint = tr("kolom yang ada: {c}", "the columns are: {c}", c=", ".join(cols))
+    return OptionError(message, hint=hint)
 
 
 def village_summary(

@@ -17,7 +17,7 @@ from kantong._vocab import DIMENSIONS
 if TYPE_CHECKING:
     from kantong.pockets.result import PocketResult
 
-__all__ = ["PRIORITY_WEIGHTS", "describe_priority", "priority", "priority_criteria"]
+__all__ = ["PRIORITY_WEIGHTS", "describe_priority", "priority", "priority_criteria", "rank_pockets"]
 
 
 #: default weights of :func:`priority`: poverty rate, size (poor households) and
@@ -75,12 +75,8 @@ def priority(pockets: PocketResult | pd.DataFrame, *, weights: Mapping[str, floa
     n = len(frame)
     if n == 0:
         return pd.Series([], index=frame.index, dtype="int64", name="rank")
-    crit = _criteria(frame)
-    score = np.zeros(n)
-    for k, wk in w.items():
-        pct = pd.Series(crit[k]).rank(method="average", pct=True).fillna(0.0).to_numpy()
-        score += wk * pct
-    score /= sum(w.values())
+    pct = _percentiles(_criteria(frame))
+    score = _score(pct, w)
     excess = frame["excess_poor"].to_numpy(dtype="float64", na_value=0.0) if "excess_poor" in frame else np.zeros(n)
     pval = frame["p_value"].to_numpy(dtype="float64", na_value=1.0) if "p_value" in frame else np.ones(n)
     pid = frame["pocket_id"].astype(str).to_numpy() if "pocket_id" in frame else np.arange(n).astype(str)
@@ -132,6 +128,10 @@ def describe_priority(weights: Mapping[str, float] | None = None) -> str:
 def priority_criteria(pockets: PocketResult | pd.DataFrame, *, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     """The criteria behind each pocket's rank, index-aligned with the pockets frame.
 
+    ``detect_pockets`` stores ``severity`` and ``score`` (as ``priority_score``) in the
+    pockets frame (and so in pockets.geojson); :func:`rank_pockets` updates them for
+    other weights.
+
     Columns ``pct_rate``, ``pct_size``, ``pct_severity`` (percentile among the pockets,
     0-1), ``severity`` (mean deprivation share), ``score`` (their weighted mean) and
     ``rank`` (:func:`priority`).
@@ -146,17 +146,46 @@ def priority_criteria(pockets: PocketResult | pd.DataFrame, *, weights: Mapping[
     frame = pockets if isinstance(pockets, pd.DataFrame) else pockets.pockets
     w = check_weights(weights, PRIORITY_WEIGHTS, what="priority")
     crit = _criteria(frame)
-    out = pd.DataFrame(index=frame.index)
-    score = np.zeros(len(frame))
-    for k in ("rate", "size", "severity"):
-        pct = pd.Series(crit[k]).rank(method="average", pct=True).fillna(0.0).to_numpy()
-        out[f"pct_{k}"] = pct
-        score += w[k] * pct
-    total = sum(w.values())
+    pct = _percentiles(crit)
+    out = pd.DataFrame({f"pct_{k}": pct[k] for k in PRIORITY_WEIGHTS}, index=frame.index)
     out["severity"] = crit["severity"]
-    out["score"] = score / total if total > 0 else np.nan
+    out["score"] = _score(pct, w) if sum(w.values()) > 0 else np.nan
     out["rank"] = priority(frame, weights=weights).to_numpy() if len(frame) else pd.Series([], dtype="int64")
     return out
+
+
+def rank_pockets(pockets: pd.DataFrame, *, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """A copy of a pockets frame ranked by :func:`priority` with ``weights``: ``rank``,
+    ``severity`` and ``priority_score`` (the score behind the rank, 0-1) updated, rows in
+    rank order. ``pocket_id`` stays as it was.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"pocket_id": ["K01", "K02"], "rank": [1, 2], "rate": [0.3, 0.6],
+    ...                   "n_poor": [40, 20], "dep_water": [0.2, 0.5]})
+    >>> rank_pockets(p)[["pocket_id", "rank", "priority_score"]].round(3).values.tolist()
+    [['K02', 1, 0.833], ['K01', 2, 0.667]]
+    """
+    crit = priority_criteria(pockets, weights=weights)
+    frame = pockets.copy()
+    frame["rank"] = crit["rank"].to_numpy()
+    frame["severity"] = crit["severity"].to_numpy()
+    frame["priority_score"] = crit["score"].to_numpy()
+    return frame.sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+def _percentiles(crit: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each criterion as the pockets' percentile (0-1, ties averaged; 0 when unknown)."""
+    return {k: pd.Series(crit[k]).rank(method="average", pct=True).fillna(0.0).to_numpy() for k in PRIORITY_WEIGHTS}
+
+
+def _score(pct: dict[str, np.ndarray], w: Mapping[str, float]) -> np.ndarray:
+    """The weighted mean of the percentiles: the score :func:`priority` ranks by."""
+    n = len(next(iter(pct.values()))) if pct else 0
+    score = np.zeros(n)
+    for k, wk in w.items():
+        score += wk * pct[k]
+    return score / sum(w.values())
 
 
 def _criteria(frame: pd.DataFrame) -> dict[str, np.ndarray]:

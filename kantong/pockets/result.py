@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from kantong._i18n import tr
+from kantong._i18n import fmt_int, fmt_num, fmt_p, fmt_pct, localise_number, tr
 from kantong._vocab import DIMENSIONS
 from kantong.pockets.options import ScanOptions
 
@@ -38,12 +38,15 @@ _POCKET_COLUMNS = (
     "deprivations",
     "n_cells",
     "level",
+    "severity",
+    "priority_score",
 )
 
 #: the columns of :meth:`PocketResult.summary` (stable English identifiers)
 SUMMARY_COLUMNS = (
     "pocket_id",
     "rank",
+    "priority_score",
     "kelurahan",
     "n_households",
     "n_poor",
@@ -146,8 +149,10 @@ class PocketResult:
         ``n_ranked``, ``n_poor``, ``n_people``, ``rate``, ``relative_risk``,
         ``p_value``, ``statistic``, ``excess_poor``, ``kelurahan`` and ``kode``
         (comma-separated), ``rt_rw``, ``dep_<dimension>`` shares, ``deprivations`` (the
-        dominant ones), ``n_cells``, ``level`` and the outline (a union of cells, never
-        household points).
+        dominant ones), ``n_cells``, ``level``, ``severity`` (the mean of the
+        ``dep_<dimension>`` shares) and ``priority_score`` (the score behind ``rank``, 0-1:
+        :func:`~kantong.pockets.priority_criteria`), and the outline (a union of cells,
+        never household points).
     labels
         ``pocket_id`` of every household row (index-aligned with the input; ``""`` when
         in none; rows without a position are in none).
@@ -200,30 +205,24 @@ class PocketResult:
         """Alias of :attr:`labels`."""
         return self.labels
 
-    def explore(self, **kwargs: Any) -> folium.Map:
-        """Interactive map of the pockets over the analysis cells (folium, lazy import).
+    def explore(self, *, min_households: int = 5, **kwargs: Any) -> folium.Map:
+        """Interactive map of the pockets over the analysis cells (folium; works on a
+        plain install, without mapclassify).
 
-        Household points are never drawn. Keyword arguments go to
-        :meth:`geopandas.GeoDataFrame.explore` of the pockets layer.
+        The privacy rule of the meeting map: cells with fewer than ``min_households``
+        households are not drawn, cells show only their aggregates (households, poor,
+        share), pockets their outline and statistics; household points never. Keyword
+        arguments go to :class:`folium.Map` (``tiles``, ``zoom_start``, ...).
         """
-        import folium
+        from kantong.pockets.explore import explore_map
 
-        kwargs.setdefault("color", "#d7301f")
-        kwargs.setdefault("tooltip", ["pocket_id", "rank", "n_households", "n_poor", "rate", "relative_risk", "p_value"])
-        if len(self.cells):
-            m = self.cells.explore(column="rate", cmap="Greys", tooltip=["cell", "n_households", "n_poor", "rate"], style_kwds={"weight": 0})
-            if len(self.pockets):
-                self.pockets.explore(m=m, **kwargs)
-            return m
-        if len(self.pockets):
-            return self.pockets.explore(**kwargs)
-        return folium.Map()
+        return explore_map(self, min_households=min_households, **kwargs)
 
     def summary(self) -> pd.DataFrame:
         """The pockets as a plain table, one row per pocket in rank order.
 
         Columns (stable English identifiers, as in pockets.geojson): ``pocket_id``,
-        ``rank``, ``kelurahan``, ``n_households``, ``n_poor``, ``rate``,
+        ``rank``, ``priority_score``, ``kelurahan``, ``n_households``, ``n_poor``, ``rate``,
         ``relative_risk``, ``p_value``, ``excess_poor``, ``deprivations``, ``n_cells``;
         no outline. ``attrs`` holds the figures of the run: ``method``, ``level``,
         ``poor``, ``seed``, ``alpha``, ``n_ranked``, ``n_poor``, ``rate``. Empty (with
@@ -238,7 +237,7 @@ class PocketResult:
         >>> res = detect_pockets(geocode(city.households, city.boundaries), replicates=99)
         >>> table = res.summary()
         >>> list(table.columns[:3]), len(table) == len(res.pockets), table.attrs["method"]
-        (['pocket_id', 'rank', 'kelurahan'], True, 'scan')
+        (['pocket_id', 'rank', 'priority_score'], True, 'scan')
         """
         frame = pd.DataFrame(self.pockets[list(SUMMARY_COLUMNS)]).copy()
         if len(frame):
@@ -255,24 +254,71 @@ class PocketResult:
         }
         return frame
 
-    def report(self) -> str:
-        """A few lines a planner can read: what was found, how, on what."""
+    def report(self, *, max_pockets: int = 10) -> str:
+        """A few lines a planner can read: what was found, how, on what (in the current
+        language, numbers formatted for it), then one line per pocket in rank order (at
+        most ``max_pockets``), then the notes.
+
+        Examples
+        --------
+        >>> from kantong.synthetic import make_city
+        >>> from kantong.geocode import geocode
+        >>> from kantong.pockets import detect_pockets
+        >>> city = make_city(seed=0, n_households=3_000, mess=None)
+        >>> res = detect_pockets(geocode(city.households, city.boundaries), replicates=99)
+        >>> first = res.report().splitlines()[0]
+        >>> "kantong kemiskinan (scan, tingkat sel h3, alpha 0,05)" in first, f"dari {res.stats.n_ranked:,}".replace(",", ".") in first
+        (True, True)
+        """
         s = self.stats
+        level = tr("sel h3", "h3 cell") if self.level == "cell" else tr("kelurahan", "village")
         lines = [
             tr(
-                "{k} kantong kemiskinan ({m}, tingkat {lv}, alpha {a}); {p:,} dari {n:,} keluarga berposisi miskin ({r:.1%}).",
-                "{k} poverty pockets ({m}, {lv} level, alpha {a}); {p:,} of {n:,} positioned households poor ({r:.1%}).",
-                k=len(self.pockets),
+                "{k} kantong kemiskinan ({m}, tingkat {lv}, alpha {a}); {p} dari {n} keluarga berposisi miskin ({r}).",
+                "{k} poverty pockets ({m}, {lv} level, alpha {a}); {p} of {n} positioned households poor ({r}).",
+                k=fmt_int(len(self.pockets)),
                 m=self.method,
-                lv=self.level,
-                a=self.alpha,
-                p=int(s.n_poor),
-                n=int(s.n_ranked),
-                r=float(s.rate or 0.0),
+                lv=level,
+                a=fmt_alpha(self.alpha),
+                p=fmt_int(s.n_poor),
+                n=fmt_int(s.n_ranked),
+                r=fmt_pct(s.rate),
             )
         ]
+        lines.extend(_pocket_lines(self.pockets, max_pockets=max_pockets))
         if self.comparison:
             lines.append(self.comparison)
         if self.message:
             lines.append(self.message)
         return "\n".join(lines)
+
+
+def fmt_alpha(alpha: float) -> str:
+    """A significance level as written in the current language: ``0,05`` (id), ``0.05`` (en)."""
+    return localise_number(f"{float(alpha):g}")
+
+
+def _pocket_lines(pockets: pd.DataFrame, *, max_pockets: int) -> list[str]:
+    """One line per pocket in rank order (at most ``max_pockets``, then how many more)."""
+    lines = []
+    frame = pockets.sort_values("rank", kind="stable") if len(pockets) else pockets
+    for _, row in frame.head(max_pockets).iterrows():
+        pv = fmt_p(row["p_value"])
+        names = [n for n in str(row["kelurahan"] or "").split(", ") if n]
+        lines.append(
+            tr(
+                "  {id} (peringkat {rk}): {n} keluarga, {p} miskin ({r}), risiko relatif {rr}×, p {pv}; {kel}",
+                "  {id} (rank {rk}): {n} households, {p} poor ({r}), relative risk {rr}×, p {pv}; {kel}",
+                id=row["pocket_id"],
+                rk=fmt_int(row["rank"]),
+                n=fmt_int(row["n_households"]),
+                p=fmt_int(row["n_poor"]),
+                r=fmt_pct(row["rate"]),
+                rr=fmt_num(row["relative_risk"], 1),
+                pv=pv if pv.startswith("<") else f"= {pv}",
+                kel=", ".join(names[:3]) + (", …" if len(names) > 3 else ""),
+            )
+        )
+    if len(frame) > max_pockets:
+        lines.append(tr("  … dan {k} kantong lain", "  … and {k} more pockets", k=fmt_int(len(frame) - max_pockets)))
+    return lines
