@@ -9,6 +9,10 @@ each family keeps its own null distribution: grown windows can pick cells, so th
 maxima run higher under the null; the two families are combined by a min-p adjustment
 (Westfall-Young) so that p-values stay valid for the whole procedure.
 
+(This module was ``kantong._scan``; nothing imported that name but the pockets stage
+and its tests, so it moved here without a shim: a shim at the base layer would import
+the pockets stage, against the one-way flow of imports.)
+
 The kernels take their inputs grouped in tuples (numba compiles them like separate
 arguments):
 
