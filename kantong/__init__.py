@@ -33,7 +33,7 @@ from kantong.io import HouseholdFile, canonicalize, read_boundaries, read_househ
 from kantong.maps import make_figure, make_map, save_figure, save_map
 from kantong.monitor import CompareResult, compare_rounds
 from kantong.pipeline import DetectOptions, OutputOptions, PlanOptions, ReadOptions, RunOptions, RunResult, run
-from kantong.pockets import DEFAULT_POOR, PocketResult, detect_pockets, poor_mask, village_summary
+from kantong.pockets import DEFAULT_POOR, PocketResult, ScanOptions, detect_pockets, poor_mask, village_summary
 
 __version__ = "0.1.0"
 
@@ -55,6 +55,7 @@ __all__ = [
     "read_households",
     "village_summary",
     "run",
+    "ScanOptions",
     "compare_rounds",
     "CompareResult",
     "RunOptions",

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import HOSTILE, hostile_city
 
 from kantong import OptionError
 from kantong.geocode import geocode
 from kantong.synthetic import make_city
+
+from conftest import HOSTILE, hostile_city
 
 REPO = Path(__file__).resolve().parents[1]
 
