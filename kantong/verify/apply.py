@@ -45,6 +45,7 @@ class VerifyOptions:
     method: str = "scan"
     seed: int = 0
     alpha: float = 0.05
+    replicates: int = 999
     maps: bool = False
     lang: str | None = None
 
@@ -106,9 +107,11 @@ def collect(run: RunData, returned: Sequence[str | Path]) -> tuple[pd.DataFrame,
     files: list[ReturnFile] = []
     parts = []
     paths = [Path(p) for p in returned]
-    names = pd.Series([p.name for p in paths])
-    for p, clash in zip(paths, names.duplicated(keep=False)):
-        label = str(p) if clash else p.name
+    where: dict[str, set[Path]] = {}
+    for p in paths:
+        where.setdefault(p.name, set()).add(p.resolve())
+    for p in paths:
+        label = str(p) if len(where[p.name]) > 1 else p.name
         fp = file_hash(p) if p.is_file() else ""
         if not p.is_file() or fp in seen:
             ret = ReturnFile(path=p, kind="?", fingerprint=fp, label=label)
@@ -254,7 +257,7 @@ def _moved(households: pd.DataFrame) -> np.ndarray:
 
 def rerun(verified_csv: Path, boundaries: Path, out: Path, options: VerifyOptions, moved_ids: set[str]) -> Any:
     """Find the pockets again on the corrected file and write ``out`` as a run directory."""
-    from kantong import pipeline
+    from kantong import detect_pockets, pipeline, village_summary
 
     geocoded = pipeline.load(verified_csv, boundaries)
     hh = geocoded.households.copy()
@@ -265,12 +268,15 @@ def rerun(verified_csv: Path, boundaries: Path, out: Path, options: VerifyOption
     hh["verify_poor"] = poor
     ok = poor.notna().to_numpy()
     hh["desil_status"] = np.where(ok, "ok", np.where(gone, "gone", hh["desil_status"].to_numpy()))
-    geocoded = replace(geocoded, households=hh)
+    geocoded = pipeline.focus(replace(geocoded, households=hh))
     opts = pipeline.RunOptions(
         detect=pipeline.DetectOptions(poor="verify_poor", method=options.method, seed=options.seed, alpha=options.alpha),
         output=pipeline.OutputOptions(maps=options.maps, source=tr("register terverifikasi", "verified register")),
     )
-    res = pipeline.analyse(geocoded, opts)
+    d = opts.detect
+    pockets = detect_pockets(geocoded, poor=d.poor, method=d.method, seed=d.seed, alpha=d.alpha, replicates=options.replicates)
+    villages = village_summary(geocoded, poor=d.poor, pocket_id=pockets.labels)
+    res = pipeline.RunResult(geocoded=geocoded, pockets=pockets, villages=villages, options=opts)
     pipeline.write(res, out)
     return res
 

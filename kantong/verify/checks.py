@@ -74,7 +74,6 @@ def check_rows(ret: ReturnFile, run: RunData) -> pd.DataFrame:
     lat = rows["lat"].to_numpy(dtype=float)
     lon = rows["lon"].to_numpy(dtype=float)
     outside = (np.isfinite(lat) & np.isfinite(lon)) & ~_inside(lat, lon, run)
-    counts = rows.loc[rows["household_id"] != "", "household_id"].value_counts()
     for i, r in enumerate(rows.to_dict("records")):
         hid, n = r["household_id"], int(r["row"])
         if r["finding"] == INVALID:
@@ -97,9 +96,6 @@ def check_rows(ret: ReturnFile, run: RunData) -> pd.DataFrame:
                                                h=hid, k=run.village_name(kode_of[hid]), f=run.village_name(r["kode"])), household_id=hid)
             keep[i] = False
             continue
-        if hid and counts.get(hid, 0) > 1:
-            ret.issue(n, "repeated", tr("keluarga {h} tercatat {c} kali dalam berkas ini", "household {h} appears {c} times in this file", h=hid, c=int(counts[hid])),
-                      household_id=hid, applied=True)
         if outside[i]:
             ret.issue(n, "gps_outside", tr("titik GPS ({a:.5f}, {b:.5f}) di luar kota: titik diabaikan", "GPS point ({a:.5f}, {b:.5f}) outside the city: point ignored",
                                            a=lat[i], b=lon[i]), household_id=hid, applied=True)
@@ -122,16 +118,34 @@ def _check_new(ret: ReturnFile, r: dict[str, Any], run: RunData) -> bool:
     return True
 
 
-def _content(r: dict[str, Any]) -> tuple[object, ...]:
-    def rnd(x: float) -> object:
-        return round(x, 4) if math.isfinite(x) else None
+def _agree(recs: list[dict[str, Any]]) -> bool:
+    """Returns for one household agree: the same finding, and the positions (within
+    50 m) and corrected addresses that are given are the same."""
+    if len({r["finding"] for r in recs}) > 1:
+        return False
+    pts = [(r["lat"], r["lon"]) for r in recs if math.isfinite(r["lat"])]
+    if pts and max(abs(a - pts[0][0]) + abs(b - pts[0][1]) for a, b in pts) > 0.00045:
+        return False
+    return len({r["new_address"].strip().lower() for r in recs if r["new_address"].strip()}) <= 1
 
-    return (r["finding"], rnd(r["lat"]), rnd(r["lon"]), r["new_address"].strip().lower())
+
+def _merged(group: pd.DataFrame) -> pd.Series:
+    """The first return, with the position and address of the first that gives them."""
+    out = group.iloc[0].copy()
+    has_pos = group[np.isfinite(group["lat"].to_numpy(dtype=float))]
+    if len(has_pos) and not math.isfinite(out["lat"]):
+        out["lat"], out["lon"] = has_pos.iloc[0]["lat"], has_pos.iloc[0]["lon"]
+    addr = group[group["new_address"].str.strip() != ""]
+    if len(addr) and not out["new_address"].strip():
+        out["new_address"] = addr.iloc[0]["new_address"]
+    return out
 
 
 def resolve(rows: pd.DataFrame, files: dict[str, ReturnFile]) -> pd.DataFrame:
-    """One return per household: identical returns (same fingerprint) count once, returns
-    that agree apply the first, returns that disagree are a conflict and none applies."""
+    """One return per household: identical returns (same fingerprint: the same Kobo
+    submission in two exports, the same row in a re-saved copy) count once silently;
+    other returns that agree apply the first (the others reported as ``repeated``);
+    returns that disagree are a ``conflict`` and none applies."""
     if len(rows) == 0:
         return rows
     rows = rows.drop_duplicates("fingerprint", keep="first")
@@ -140,13 +154,18 @@ def resolve(rows: pd.DataFrame, files: dict[str, ReturnFile]) -> pd.DataFrame:
     keep = []
     for hid, group in checks.groupby("household_id", sort=False):
         recs = group.to_dict("records")
-        if len({_content(r) for r in recs}) == 1:
-            keep.append(group.index[0])
+        if _agree(recs):
+            keep.append(_merged(group))
+            first = f"{recs[0]['file']}:{recs[0]['row']}"
+            for r in recs[1:]:
+                files[r["file"]].issues.append(Issue(r["file"], int(r["row"]), str(hid), "repeated", tr(
+                    "keluarga {h} sudah dilaporkan ({w}) dengan temuan yang sama: dipakai sekali", "household {h} already returned ({w}) with the same finding: used once",
+                    h=hid, w=first), applied=True))
             continue
         where = ", ".join(f"{r['file']}:{r['row']}" for r in recs)
         for r in recs:
             files[r["file"]].issues.append(Issue(r["file"], int(r["row"]), str(hid), "conflict", tr(
                 "pengembalian untuk keluarga {h} saling bertentangan ({w}): tidak ada yang dipakai; periksa lagi di lapangan",
                 "returns for household {h} disagree ({w}): none applied; check again in the field", h=hid, w=where)))
-    out = pd.concat([rows.loc[sorted(keep)], new]) if keep or len(new) else rows.iloc[:0]
+    out = pd.concat([pd.DataFrame(keep, columns=rows.columns), new]) if keep or len(new) else rows.iloc[:0]
     return out.reset_index(drop=True)[list(RETURN_COLUMNS)]

@@ -22,7 +22,7 @@ __all__ = ["write_pdf"]
 
 _A4_LANDSCAPE = (11.69, 8.27)
 _ROWS_PER_PAGE = 22
-_CORE_FONTS = {"pdf.use14corefonts": True, "font.family": "sans-serif", "font.sans-serif": ["Helvetica"]}
+_CORE_FONTS: dict[Any, Any] = {"pdf.use14corefonts": True, "font.family": "sans-serif", "font.sans-serif": ["Helvetica"]}
 _KEYS = ("no", "rw", "rt", "household_id", "head_name", "address", "desil", "deprivations", "aid",
          "finding", "new_address", "lat", "lon", "remarks")
 _SHARES = (3, 3, 3, 9, 12, 14, 3.5, 11, 5, 7, 10, 5, 5, 9.5)
@@ -93,7 +93,7 @@ def _grid(segments: list[list[tuple[float, float]]]) -> Any:
     return LineCollection(segments, colors="0.6", linewidths=0.4)
 
 
-def _rect(fig: Figure, x: float, y: float, w: float, h: float, face: str) -> object:
+def _rect(fig: Figure, x: float, y: float, w: float, h: float, face: str) -> Any:
     from matplotlib.patches import Rectangle
 
     return Rectangle((x, y), w, h, transform=fig.transFigure, facecolor=face, edgecolor="0.6", linewidth=0.4)
