@@ -26,7 +26,7 @@ LAYERS: dict[str, int] = {
     "pockets": 3,
     "synthetic": 3,
     "plan": 4, "maps": 4, "assets": 4, "monitor": 4,
-    "pipeline": 5,
+    "pipeline": 5, "verify": 5,
     "__init__": 6,
     "cli": 7,
 }
