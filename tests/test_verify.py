@@ -321,3 +321,38 @@ def test_same_return_twice_changes_nothing(vrun, main_form, tmp_path):
     pd.testing.assert_frame_equal(once.verified, again.verified)
     assert len(twice.applied) == len(once.applied) == 40 + 7
     assert sorted(twice.issues.loc[twice.issues["code"] == "same_file", "file"]) == ["a.xlsx", "export1.csv"]
+
+
+def test_odk_central_export_and_english_report(vrun, main_form, tmp_path):
+    """ODK Central names its columns with dashes (``cek-temuan``, ``gps-Latitude``,
+    ``meta-instanceID``) and separates with commas."""
+    run = load_run(vrun)
+    rows, ids, _ = _kobo_rows(vrun, main_form)
+    kobo = kobo_export(tmp_path / "kobo.csv", rows[:6], run_id=run.run_id, sep=",")
+    frame = pd.read_csv(kobo, dtype=str, keep_default_na=False)
+    central = {"cek/keluarga": "cek-keluarga", "cek/temuan": "cek-temuan", "_gps_latitude": "gps-Latitude",
+               "_gps_longitude": "gps-Longitude", "_uuid": "meta-instanceID", "_submission_time": "SubmissionDate",
+               "_submitted_by": "SubmitterName"}
+    frame = frame.drop(columns=["gps", "petugas"]).rename(columns=central)
+    frame.to_csv(tmp_path / "central.csv", index=False)
+    res = apply_returns(vrun, [tmp_path / "central.csv"], tmp_path / "out", options=VerifyOptions(replicates=99, lang="en"))
+    assert res.issues.empty, res.issues
+    v = res.verified.set_index("ID Keluarga P3KE")
+    assert (v.loc[ids[:5], "verify_status"] == "ditemukan").all() and v.loc[ids[5], "verify_status"] == "tidak_miskin"
+    assert res.counts["positions"] == 1 and set(res.audit["officer"]) == {"enumerator1"}
+    assert res.report().startswith("6 households checked: 5 found")
+    assert openpyxl.load_workbook(tmp_path / "out" / "verifikasi.xlsx").sheetnames == ["Summary", "Coverage", "Pockets"]
+    assert kantong.get_language() == "id"
+
+
+def test_no_pockets_warns(vrun, tmp_path):
+    from kantong.verify.forms import form_tables
+
+    run = load_run(vrun)
+    empty = run.raw.assign(pocket_id="")
+    shutil.copytree(vrun, tmp_path / "run")
+    kantong.write_table(empty, tmp_path / "run" / "internal" / "households.csv")
+    with pytest.warns(kantong.DataWarning, match="--all-poor"):
+        files = make_forms(tmp_path / "run", tmp_path / "forms", pdf=False)
+    assert [f.name for f in files] == ["kantong_verifikasi.xlsx", "households.csv", "kelurahan.csv"]
+    assert form_tables(run) and not form_tables(load_run(tmp_path / "run"))

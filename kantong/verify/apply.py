@@ -85,12 +85,15 @@ class VerifyResult:
     run: Any = None
     files: list[Path] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    lang: str | None = None
 
     def report(self) -> str:
-        """What verification changed, in a few lines of the current language."""
+        """What verification changed, in a few lines (in the language of the options,
+        else the current one)."""
         from kantong.verify.report import report_text
 
-        return report_text(self)
+        with language(self.lang):
+            return report_text(self)
 
     def __repr__(self) -> str:
         return f"<VerifyResult: {self.report().splitlines()[0] if self.counts else ''}>"
@@ -334,7 +337,7 @@ def apply_returns(run_dir: str | Path, returned: Sequence[str | Path], out: str 
         csv = write_table(verified, internal / "households_verified.csv")
         moved_ids = set(audit.loc[audit["field"] == run.columns.get("lat", "Latitude"), "household_id"])
         res = rerun(csv, bnd, out, opts, moved_ids)
-        result = VerifyResult(verified=verified, applied=rows, issues=issues_frame(files), audit=audit, run=res)
+        result = VerifyResult(verified=verified, applied=rows, issues=issues_frame(files), audit=audit, run=res, lang=opts.lang)
         result.changes = changes(run, res)
         result.coverage = coverage(run, rows, moved_ids)
         result.counts = _counts(rows, moved, result.changes)

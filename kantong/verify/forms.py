@@ -22,7 +22,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kantong._i18n import language, tr
+from kantong._errors import DataWarning
+from kantong._i18n import language, tr, warn
 from kantong._vocab import DEFAULT_POOR, DIMENSIONS, PROGRAMMES, dimension_label
 from kantong.verify._common import (
     DATA_SHEET,
@@ -316,6 +317,9 @@ def make_forms(run_dir: str | Path, out: str | Path, *, all_poor: bool = False, 
     with language(lang):
         run = load_run(run_dir)
         sheets = form_tables(run, all_poor=all_poor, poor=poor)
+        if not sheets:
+            warn("tidak ada keluarga untuk diperiksa (tidak ada kantong): coba --all-poor",
+                 "no household to check (no pockets): try --all-poor", DataWarning)
         files: list[Path] = []
         for sheet, name in zip(sheets, _unique_names(sheets)):
             files.append(write_workbook(out / f"{name}.xlsx", sheet))
