@@ -335,7 +335,7 @@ def apply_returns(run_dir: str | Path, returned: Sequence[str | Path], out: str 
         internal = out / "internal"
         internal.mkdir(parents=True, exist_ok=True)
         csv = write_table(verified, internal / "households_verified.csv")
-        moved_ids = set(audit.loc[audit["field"] == run.columns.get("lat", "Latitude"), "household_id"])
+        moved_ids = set(audit.loc[audit["field"].isin([run.columns.get("lat", "Latitude"), run.columns.get("lon", "Longitude")]), "household_id"])
         res = rerun(csv, bnd, out, opts, moved_ids)
         result = VerifyResult(verified=verified, applied=rows, issues=issues_frame(files), audit=audit, run=res, lang=opts.lang)
         result.changes = changes(run, res)
