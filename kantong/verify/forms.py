@@ -12,7 +12,6 @@ import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -328,7 +327,3 @@ def make_forms(run_dir: str | Path, out: str | Path, *, all_poor: bool = False, 
         files += write_xlsform(out, sheets)
     return files
 
-
-def listed_ids(sheets: list[FormSheet]) -> np.ndarray:
-    """Every household id on the forms."""
-    return np.concatenate([s.table["household_id"].to_numpy() for s in sheets]) if sheets else np.zeros(0, dtype=object)

@@ -11,7 +11,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from kantong._i18n import fmt_int, fmt_pct, tr
+from kantong._i18n import fmt_int, tr
 from kantong.verify._common import NEW, RunData
 
 if TYPE_CHECKING:
@@ -179,7 +179,3 @@ def write_summary(res: VerifyResult, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
-
-
-def share_text(x: float) -> str:
-    return fmt_pct(x)
