@@ -363,8 +363,8 @@ def print_details(method: str, seed: int, s: dict) -> None:
     print(f"   {'id':<4}{'kind':<7}{'hh':>6}{'poor':>6}{'#match':>8}{'jaccard':>9}")
     for p in s["planted"]:
         print(f"   {p['id']:<4}{p['kind']:<7}{p['n']:>6}{p['n_poor']:>6}{p['matched_by']:>8}{p['jaccard']:>9.2f}")
-    print(f"   reported pockets (area = planted area sharing most households; inside = share of the pocket in it;")
-    print(f"   cover = share of the area's poor in the pocket; spill = pocket households outside the area)")
+    print("   reported pockets (area = planted area sharing most households; inside = share of the pocket in it;")
+    print("   cover = share of the area's poor in the pocket; spill = pocket households outside the area)")
     print(f"   {'#':>3}{'hh':>6}{'poor':>6}{'rate':>6}  {'area':<5}{'kind':<10}{'inside':>7}{'cover':>7}{'spill':>7}  match")
     for i, d in enumerate(sorted(s["details"], key=lambda d: (d["area"] == "", d["area"], -d["n"]))):
         print(
@@ -375,7 +375,7 @@ def print_details(method: str, seed: int, s: dict) -> None:
 
 def main_default(args: argparse.Namespace) -> None:
     methods = args.methods
-    print(f"warming up (numba, esda) ...", flush=True)
+    print("warming up (numba, esda) ...", flush=True)
     _warm_up(tuple(methods))
     per_seed: dict[int, dict[str, dict]] = {}
     for seed in args.seeds:

@@ -33,7 +33,8 @@ from kantong.io import HouseholdFile, canonicalize, read_boundaries, read_househ
 from kantong.maps import make_figure, make_map, save_figure, save_map
 from kantong.monitor import CompareResult, compare_rounds
 from kantong.pipeline import DetectOptions, OutputOptions, PlanOptions, ReadOptions, RunOptions, RunResult, run
-from kantong.pockets import DEFAULT_POOR, PocketResult, detect_pockets, poor_mask, village_summary
+from kantong.pockets import DEFAULT_POOR, PocketResult, ScanOptions, detect_pockets, poor_mask, village_summary
+from kantong.verify import apply_returns, make_forms
 
 __version__ = "0.1.0"
 
@@ -55,6 +56,9 @@ __all__ = [
     "read_households",
     "village_summary",
     "run",
+    "make_forms",
+    "apply_returns",
+    "ScanOptions",
     "compare_rounds",
     "CompareResult",
     "RunOptions",

@@ -6,9 +6,9 @@ the output files, map labels, spreadsheet headers) goes through :func:`tr`.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 import math
 import warnings
+from contextlib import contextmanager
 from typing import Iterator, Literal
 
 Lang = Literal["id", "en"]

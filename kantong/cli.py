@@ -506,6 +506,76 @@ def _add_assets(app: typer.Typer) -> None:
             _outputs_line([path])
 
 
+def _add_forms(app: typer.Typer) -> None:
+    @app.command(name="forms", help=tr(
+        "Buat formulir verifikasi lapangan per kelurahan (A4 .xlsx dan .pdf) dan XLSForm untuk ODK/KoboToolbox. Berisi data pribadi.",
+        "Make the field verification forms per kelurahan (A4 .xlsx and .pdf) and an XLSForm for ODK/KoboToolbox. Holds personal data.",
+    ))
+    def forms_cmd(
+        run: Path = typer.Argument(..., help=tr("Folder hasil 'kantong run'.", "Folder written by 'kantong run'.")),
+        out: Path = typer.Option(..., "--out", "-o", help=tr("Folder formulir (data pribadi).", "Forms folder (personal data).")),
+        all_poor: bool = typer.Option(False, "--all-poor", help=tr("Semua keluarga miskin tiap kelurahan, bukan hanya yang di kantong.", "Every poor household of each kelurahan, not only those in pockets.")),
+        poor: str = typer.Option("desil <= 1", "--poor", help=tr("Siapa yang miskin (untuk --all-poor), seperti pada run.", "Who is poor (for --all-poor), as in the run.")),
+        pdf: bool = typer.Option(True, "--pdf/--no-pdf", help=tr("Tulis juga PDF per kelurahan.", "Also write a PDF per kelurahan.")),
+        lang: str = _lang_option(),
+    ) -> None:
+        from kantong.pipeline import check_out_dir
+        from kantong.verify import make_forms
+
+        with _guard():
+            check_out_dir(out)
+            with _step(tr("Menulis formulir verifikasi", "Writing the verification forms")):
+                files = make_forms(run, out, all_poor=all_poor, poor=poor, pdf=pdf)
+            console.print(tr("  {n} kelurahan; unggah kantong_verifikasi.xlsx dengan households.csv dan kelurahan.csv ke KoboToolbox/ODK Central.",
+                             "  {n} kelurahan; upload kantong_verifikasi.xlsx with households.csv and kelurahan.csv to KoboToolbox/ODK Central.",
+                             n=fmt_int(sum(f.suffix == ".xlsx" for f in files) - 1)))
+            _done(files)
+
+
+def _print_issues(issues: Any, limit: int = 20) -> None:
+    if not len(issues):
+        return
+    table = Table(title=tr("Masalah dalam berkas kembali", "Problems in the returned files"), show_header=True)
+    for col in (tr("berkas", "file"), tr("baris", "row"), tr("keluarga", "household"), tr("masalah", "problem")):
+        table.add_column(col)
+    for r in issues.head(limit).itertuples():
+        table.add_row(escape(str(r.file)), str(r.row or "–"), escape(str(r.household_id)), escape(str(r.message)))
+    console.print(table)
+    if len(issues) > limit:
+        console.print(tr("  ... dan {n} lagi: lihat internal/issues.csv", "  ... and {n} more: see internal/issues.csv", n=fmt_int(len(issues) - limit)))
+
+
+def _add_verify(app: typer.Typer) -> None:
+    @app.command(name="verify", help=tr(
+        "Terapkan hasil verifikasi lapangan (buku kerja .xlsx dan/atau ekspor CSV ODK/Kobo) ke sebuah run dan cari kantong lagi.",
+        "Apply the field verification returns (.xlsx workbooks and/or ODK/Kobo CSV exports) to a run and find the pockets again.",
+    ))
+    def verify_cmd(
+        run: Path = typer.Argument(..., help=tr("Folder hasil 'kantong run' tempat formulir dibuat.", "Folder of the 'kantong run' the forms were made from.")),
+        returned: list[Path] = typer.Argument(..., help=tr("Formulir yang kembali (.xlsx) dan/atau ekspor ODK/Kobo (.csv).", "Returned forms (.xlsx) and/or ODK/Kobo exports (.csv).")),
+        out: Path = typer.Option(..., "--out", "-o", help=tr("Folder hasil verifikasi (bukan folder run).", "Output folder of the verification (not the run folder).")),
+        boundaries: Optional[Path] = typer.Option(None, "--boundaries", "-b", help=tr("Poligon desa (bawaan: kelurahan.geojson run).", "Village polygons (default: the run's kelurahan.geojson).")),
+        poor: str = typer.Option("desil <= 1", "--poor", help=tr("Siapa yang miskin, seperti pada run.", "Who is poor, as in the run.")),
+        method: str = typer.Option("scan", "--method", help="scan | gistar | dbscan."),
+        seed: int = typer.Option(0, "--seed", help=tr("Seed acak (replikasi Monte Carlo).", "Random seed (Monte Carlo replicates).")),
+        alpha: float = typer.Option(0.05, "--alpha", help=tr("Taraf signifikansi.", "Significance level.")),
+        maps: bool = typer.Option(False, "--maps/--no-maps", help=tr("Gambar juga peta hasil verifikasi.", "Also draw the verified map.")),
+        lang: str = _lang_option(),
+    ) -> None:
+        from kantong.pipeline import check_out_dir
+        from kantong.verify import VerifyOptions, apply_returns
+
+        with _guard():
+            _check_method(method, alpha)
+            check_out_dir(out)
+            options = VerifyOptions(poor=poor, method=method, seed=seed, alpha=alpha, maps=maps)
+            with _step(tr("Menerapkan {n} berkas kembali dan mencari kantong lagi", "Applying {n} returned files and finding the pockets again", n=fmt_int(len(returned)))):
+                res = apply_returns(run, returned, out, boundaries=boundaries, options=options)
+            _print_issues(res.issues)
+            console.print("  " + escape(res.report()).replace("\n", "\n  "))
+            _done(res.files)
+
+
 def build_app() -> typer.Typer:
     """The ``kantong`` Typer application, its help in the current language."""
     app = typer.Typer(
@@ -518,7 +588,7 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
-    for add in (_add_run, _add_demo, _add_compare, _add_geocode, _add_pockets, _add_assets):
+    for add in (_add_run, _add_demo, _add_compare, _add_forms, _add_verify, _add_geocode, _add_pockets, _add_assets):
         add(app)
     return app
 

@@ -15,12 +15,13 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_ARGS, HOSTILE, hostile_city
 
 import kantong
 from kantong.assets import PACKAGES, assets_available, assets_dir
 from kantong.maps import make_map, save_map
 from kantong.synthetic import make_city
+
+from conftest import CHROMIUM_ARGS, HOSTILE, hostile_city
 
 ON_CI = os.environ.get("CI") == "true"
 

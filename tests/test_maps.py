@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import HOSTILE, hostile_city
 
 import kantong
 from kantong import assets
@@ -38,6 +37,8 @@ from kantong.maps import (
 )
 from kantong.pockets import detect_pockets, village_summary
 from kantong.synthetic import make_city
+
+from conftest import HOSTILE, hostile_city
 
 # --------------------------------------------------------------------------------------
 # fixtures

@@ -11,9 +11,9 @@ import pytest
 
 import kantong
 from kantong import OptionError
-from kantong._scan import bernoulli_llr
 from kantong.geocode import geocode
 from kantong.pockets import _POCKET_COLUMNS, DIMENSIONS, detect_pockets, poor_mask
+from kantong.pockets._kernels import bernoulli_llr
 from kantong.synthetic import make_city
 
 CONTRACT_FIELDS = [
@@ -224,13 +224,19 @@ def test_invalid_poor_expression_and_options(geocoded) -> None:
         detect_pockets(geocoded, alpha=1.5)
 
 
-def test_few_positions_fall_back_to_villages(city) -> None:
+@pytest.fixture(scope="module")
+def fallback(city):
+    """The city with 80 % of its positions removed, geocoded, and its pockets."""
     frame = city.households.copy()
     rng = np.random.default_rng(0)
     drop = rng.random(len(frame)) < 0.8
     frame.loc[drop, ["Latitude", "Longitude"]] = ""
     res = geocode(frame, city.boundaries)
-    out = detect_pockets(res, seed=0, replicates=99)
+    return res, detect_pockets(res, seed=0, replicates=99), drop
+
+
+def test_few_positions_fall_back_to_villages(fallback) -> None:
+    res, out, drop = fallback
     assert out.level == "kelurahan"
     assert "antar kelurahan" in out.message
     assert set(out.cells["cell"]) <= set(res.boundaries["kode"])  # the units are villages
@@ -278,10 +284,11 @@ def test_unpositioned_duplicates_and_blank_desil(city) -> None:
 
 def test_result_object_helpers(scan) -> None:
     assert scan.p_values.index.tolist() == scan.pockets["pocket_id"].tolist()
-    text = scan.summary()
+    text = scan.report()
     assert f"{len(scan.pockets)} kantong" in text
+    assert repr(scan).endswith(text)
     kantong.set_language("en")
-    assert "poverty pockets" in scan.summary()
+    assert "poverty pockets" in scan.report()
     m = scan.explore()
     html = m.get_root().render()
     assert "K01" in html
@@ -309,3 +316,111 @@ def test_local_contrast_drops_windows_in_a_poorer_region() -> None:
     found = [(east, 0.001, 50.0), (west, 0.001, 40.0), (weak, 0.01, 20.0)]
     kept = _local_contrast(grid, found, min_rr=2.0, radius=500.0)
     assert [f[2] for f in kept] == [50.0, 40.0]
+
+
+def test_summary_is_a_table_of_the_pockets(scan) -> None:
+    from kantong.pockets.result import SUMMARY_COLUMNS
+
+    table = scan.summary()
+    assert type(table) is pd.DataFrame  # a plain table, no outline
+    assert list(table.columns) == list(SUMMARY_COLUMNS)
+    assert table["pocket_id"].tolist() == scan.pockets["pocket_id"].tolist()
+    assert table["n_poor"].tolist() == scan.pockets["n_poor"].tolist()
+    assert table.attrs["n_ranked"] == scan.stats.n_ranked and table.attrs["method"] == "scan"
+    assert table.attrs["rate"] == pytest.approx(scan.stats.n_poor / scan.stats.n_ranked)
+
+
+def test_summary_of_an_empty_result_has_the_columns(geocoded) -> None:
+    from kantong.pockets.result import SUMMARY_COLUMNS
+
+    none = detect_pockets(geocoded, poor="desil <= 0", replicates=99)
+    table = none.summary()
+    assert len(table) == 0 and list(table.columns) == list(SUMMARY_COLUMNS)
+    assert "tidak ada keluarga miskin" in none.report()
+
+
+def test_scan_options_group_the_tuning_options(geocoded, scan) -> None:
+    from dataclasses import FrozenInstanceError
+
+    from kantong.pockets import PocketParams, PocketStats, ScanOptions
+
+    same = detect_pockets(geocoded, seed=1, options=ScanOptions(replicates=199))
+    pd.testing.assert_frame_equal(same.pockets.drop(columns="geometry"), scan.pockets.drop(columns="geometry"))
+    np.testing.assert_array_equal(same.null, scan.null)
+    # keywords override the options object, field by field
+    fewer = detect_pockets(geocoded, seed=1, options=ScanOptions(replicates=199, min_poor=7), replicates=99)
+    assert fewer.replicates == 99 and fewer.params.min_poor == 7 and fewer.null.shape == (99, 2)
+    # the parameters and counts are typed, frozen, and still readable as the dicts they were
+    assert isinstance(scan.params, PocketParams) and isinstance(scan.stats, PocketStats)
+    assert scan.params.replicates == 199 and scan.params.resolution == 10 and scan.params.local_radius == 2000.0
+    assert scan.params["max_radius"] == 1000.0 and dict(scan.params)["min_poor"] == 5
+    assert scan.params.get("priority_weights") is None and scan.params.options == ScanOptions(replicates=199)
+    assert scan.stats.n_ranked == scan.stats["n_ranked"] > scan.stats.n_poor > 0
+    with pytest.raises(FrozenInstanceError):
+        scan.params.min_poor = 3  # type: ignore[misc]
+    # unknown keywords stay a TypeError, naming the closest option
+    with pytest.raises(TypeError, match="replicate.*did you mean 'replicates'"):
+        detect_pockets(geocoded, replicate=99)
+    with pytest.raises(OptionError, match="9"):
+        detect_pockets(geocoded, replicates=3)
+
+
+def test_poor_typo_names_the_column_meant(geocoded) -> None:
+    hh = geocoded.households
+    with pytest.raises(OptionError) as err:
+        poor_mask(hh, "desl <= 1")
+    text = str(err.value)
+    assert "'desl'" in text and "is not defined" not in text
+    assert "maksud Anda 'desil'?" in text and "--poor 'desil <= 1'" in text
+    kantong.set_language("en")
+    with pytest.raises(OptionError, match=r"did you mean 'desil'\? e\.g\. --poor 'desil <= 2 and dep_water'"):
+        poor_mask(hh, "Desil <= 2 and dep_water")
+    # nothing close: the columns are listed
+    with pytest.raises(OptionError, match="no column 'zzz'") as err:
+        poor_mask(hh, "zzz == 1")
+    assert "the columns are: " in str(err.value) and "desil" in str(err.value)
+
+
+def test_report_is_bilingual_with_the_languages_numbers(scan) -> None:
+    import re
+
+    n, p = scan.stats.n_ranked, scan.stats.n_poor
+    assert n >= 1000  # so that the thousands separator shows
+    text = scan.report()
+    first = text.splitlines()[0]
+    assert f"dari {n:,} keluarga".replace(",", ".") in first
+    assert f"{p:,}".replace(",", ".") in first and "alpha 0,05" in first and "tingkat sel h3" in first
+    assert re.search(r"\(\d+,\d%\)", first)
+    lines = text.splitlines()[1 : 1 + len(scan.pockets)]
+    assert [ln.split()[0] for ln in lines] == scan.pockets["pocket_id"].tolist()
+    assert all("keluarga" in ln and "risiko relatif" in ln for ln in lines)
+    kantong.set_language("en")
+    first = scan.report().splitlines()[0]
+    assert f"of {n:,} positioned households" in first and "alpha 0.05" in first and "h3 cell level" in first
+    assert re.search(r"\(\d+\.\d%\)", first)
+
+
+def test_coarse_and_empty_messages_use_indonesian_numbers(fallback, geocoded) -> None:
+    import re
+
+    _, out, _ = fallback
+    assert re.search(r"Hanya \d{1,3}(\.\d{3})* dari \d{1,3}\.\d{3} keluarga \(\d+%\)", out.message), out.message
+    strict = detect_pockets(geocoded, alpha=0.001, min_poor=10_000, replicates=99)
+    assert len(strict) == 0 and "(alpha 0,001)" in strict.message
+
+
+def test_priority_score_is_the_score_behind_the_rank(scan) -> None:
+    from kantong.pockets import priority_criteria, rank_pockets
+
+    pk = scan.pockets
+    crit = priority_criteria(pk)
+    np.testing.assert_allclose(pk["priority_score"], crit["score"])
+    np.testing.assert_allclose(pk["severity"], crit["severity"])
+    assert pk["priority_score"].is_monotonic_decreasing  # rank 1 has the highest score
+    assert pk["priority_score"].between(0, 1).all()
+    # re-ranked with other weights: rank and score move together, ids stay
+    other = rank_pockets(pk, weights={"rate": 0, "severity": 0})
+    assert sorted(other["pocket_id"]) == sorted(pk["pocket_id"])
+    assert other["rank"].tolist() == list(range(1, len(pk) + 1))
+    assert other["priority_score"].is_monotonic_decreasing
+    assert other["n_poor"].is_monotonic_decreasing  # by size alone

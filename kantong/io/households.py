@@ -185,20 +185,7 @@ def _finish(
     rows = np.arange(1, len(raw) + 1) if rows is None else np.asarray(rows)
     names = list(raw.columns)
     keys = {c: header_key(_original_name(c, names)) for c in names}
-    person_level = [c for c, k in keys.items() if k in _PERSON_LEVEL_HEADERS]
-    if person_level:
-        raise InputError(
-            tr(
-                "ini ekspor per individu (kolom {c}), bukan per keluarga",
-                "this is a person-level export (column {c}), not a household file",
-                c=person_level[0],
-            ),
-            path=source,
-            hint=tr(
-                "gunakan ekspor tingkat keluarga/rumah tangga (satu baris per keluarga)",
-                "use the household-level export (one row per family)",
-            ),
-        )
+    _refuse_person_level(keys, source)
     columns = _match_columns(names, keys, chosen=chosen or {}, source=source)
     has_point = "lat" in columns and "lon" in columns
     has_village = "kelurahan" in columns or "kode_wilayah" in columns
@@ -230,11 +217,6 @@ def _finish(
         )
     data = _typed_view(raw, columns)
     _warn_unusable(raw, data, columns, source)
-    personal = tuple(columns[c] for c in PERSONAL_CANONICAL if c in columns) + tuple(
-        c for c, k in keys.items() if k in _PERSONAL_EXTRA_HEADERS and c not in columns.values()
-    )
-    if "household_id" in columns and keys[columns["household_id"]] in _PERSONAL_EXTRA_HEADERS:
-        personal += (columns["household_id"],)
     return HouseholdFile(
         raw=raw,
         data=data,
@@ -243,9 +225,37 @@ def _finish(
         source=source,
         header_row=header_row,
         sheet=sheet,
-        personal_columns=personal,
+        personal_columns=_personal_columns(columns, keys),
         notes=tuple(notes),
     )
+
+
+def _refuse_person_level(keys: dict[str, str], source: str) -> None:
+    """A person-level export (one row per person) is not a household file: refuse it."""
+    person_level = [c for c, k in keys.items() if k in _PERSON_LEVEL_HEADERS]
+    if person_level:
+        raise InputError(
+            tr(
+                "ini ekspor per individu (kolom {c}), bukan per keluarga",
+                "this is a person-level export (column {c}), not a household file",
+                c=person_level[0],
+            ),
+            path=source,
+            hint=tr(
+                "gunakan ekspor tingkat keluarga/rumah tangga (satu baris per keluarga)",
+                "use the household-level export (one row per family)",
+            ),
+        )
+
+
+def _personal_columns(columns: dict[str, str], keys: dict[str, str]) -> tuple[str, ...]:
+    """Raw headers holding personal data: NIK, names, addresses, family card numbers."""
+    personal = tuple(columns[c] for c in PERSONAL_CANONICAL if c in columns) + tuple(
+        c for c, k in keys.items() if k in _PERSONAL_EXTRA_HEADERS and c not in columns.values()
+    )
+    if "household_id" in columns and keys[columns["household_id"]] in _PERSONAL_EXTRA_HEADERS:
+        personal += (columns["household_id"],)
+    return personal
 
 
 _DUPLICATE_SUFFIX = re.compile(r"^(.*)\.(\d+)$")

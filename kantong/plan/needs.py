@@ -31,7 +31,7 @@ from kantong._vocab import (
 )
 from kantong.plan.costs import _unit_costs, intervention_key, load_costs
 from kantong.plan.recipients import _listed, as_recipients
-from kantong.pockets import PRIORITY_WEIGHTS, priority
+from kantong.pockets import PRIORITY_WEIGHTS
 
 if TYPE_CHECKING:
     from kantong.geocode import GeocodeResult
@@ -486,12 +486,14 @@ def apply_priority(pockets: PocketResult, *, weights: Mapping[str, float] | None
     >>> ranked.pockets["rank"].tolist() == list(range(1, len(res.pockets) + 1))
     True
     """
+    from kantong.pockets import PocketParams, rank_pockets
+
     w = check_weights(weights, PRIORITY_WEIGHTS, what=tr("prioritas", "priority"))
-    frame = pockets.pockets.copy()
-    frame["rank"] = priority(frame, weights=w).to_numpy()
-    frame = frame.sort_values("rank", kind="stable").reset_index(drop=True)
-    params = dict(pockets.params)
-    params["priority_weights"] = w
+    frame = rank_pockets(pockets.pockets, weights=w)
+    if isinstance(pockets.params, PocketParams):
+        params: Any = replace(pockets.params, priority_weights=w)
+    else:
+        params = {**dict(pockets.params), "priority_weights": w}
     return replace(pockets, pockets=frame, params=params)
 
 

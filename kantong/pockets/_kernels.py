@@ -8,6 +8,24 @@ same window search runs on the observed counts and on every Monte Carlo replicat
 each family keeps its own null distribution: grown windows can pick cells, so their
 maxima run higher under the null; the two families are combined by a min-p adjustment
 (Westfall-Young) so that p-values stay valid for the whole procedure.
+
+(This module was ``kantong._scan``; nothing imported that name but the pockets stage
+and its tests, so it moved here without a shim: a shim at the base layer would import
+the pockets stage, against the one-way flow of imports.)
+
+The kernels take their inputs grouped in tuples (numba compiles them like separate
+arguments):
+
+``graph``
+    ``(nb_ptr, nb_idx, adj_ptr, adj_idx)``: CSR lists of each cell's cells by increasing
+    distance (circles) and of its adjacent cells (growth).
+``lim``
+    ``(max_n, min_poor, C, N, min_rr)`` as floats: the largest window in households,
+    the fewest poor households of a window, the totals and the minimum relative risk.
+``ilim``
+    ``(max_cells, n_seeds, patience)`` as ints: the largest grown window in cells, how
+    many circle centres to grow from, and how many additions without a better window
+    end a growth.
 """
 
 from __future__ import annotations
@@ -16,6 +34,8 @@ import math
 
 import numpy as np
 from numba import njit, prange
+
+__all__ = ["bernoulli_llr", "null_distribution", "observed_windows"]
 
 
 @njit(cache=True, inline="always")
@@ -46,8 +66,9 @@ def bernoulli_llr(c: float, n: float, C: float, N: float, min_rr: float) -> floa
 
 
 @njit(cache=True)
-def _circles(c_cell, n_cell, nb_ptr, nb_idx, max_n, min_poor, C, N, min_rr):
+def _circles(c_cell, n_cell, nb_ptr, nb_idx, lim):  # type: ignore[no-untyped-def]
     """Best circle per centre: (llr, number of cells in it)."""
+    max_n, min_poor, C, N, min_rr = lim
     m = len(nb_ptr) - 1
     best = np.zeros(m)
     best_k = np.zeros(m, dtype=np.int64)
@@ -70,7 +91,7 @@ def _circles(c_cell, n_cell, nb_ptr, nb_idx, max_n, min_poor, C, N, min_rr):
 
 
 @njit(cache=True)
-def _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds):
+def _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds):  # type: ignore[no-untyped-def]
     """Centres of the strongest circles whose circles do not overlap stronger ones."""
     m = len(best)
     order = np.argsort(-best, kind="mergesort")
@@ -96,12 +117,41 @@ def _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds):
 
 
 @njit(cache=True)
-def _grow(seed, c_cell, n_cell, adj_ptr, adj_idx, max_n, max_cells, min_poor, C, N, min_rr, patience, mark, members, prune=True):
+def _best_frontier(frontier, nf, cc, nn, cells, lim):  # type: ignore[no-untyped-def]
+    """The frontier cell whose addition gives the largest llr: (its position, llr)."""
+    c_cell, n_cell = cells
+    max_n, _, C, N, min_rr = lim
+    pick = -1
+    pick_v = -1.0
+    pick_pos = -1
+    for f in range(nf):
+        j = frontier[f]
+        n2 = nn + n_cell[j]
+        if n2 > max_n:
+            continue
+        c2 = cc + c_cell[j]
+        v = bernoulli_llr(c2, n2, C, N, min_rr)
+        # rate as tie-breaker among zero-llr candidates
+        if v == 0.0:
+            v = -1.0 + c2 / n2 * 1e-3
+        if v > pick_v or (v == pick_v and j < pick):
+            pick_v = v
+            pick = j
+            pick_pos = f
+    return pick_pos, pick_v
+
+
+@njit(cache=True)
+def _grow(seed, cells, adj, lim, max_cells, patience, scratch, prune=True):  # type: ignore[no-untyped-def]
     """Greedy growth from one cell; returns (best llr, number of cells of the best prefix).
 
-    ``members`` receives the cells in the order they were added; ``mark`` is a scratch
-    array of zeros (restored to zeros on return).
+    ``scratch`` is ``(mark, members)``: ``members`` receives the cells in the order they
+    were added; ``mark`` is an array of zeros (restored to zeros on return).
     """
+    c_cell, n_cell = cells
+    adj_ptr, adj_idx = adj
+    _, min_poor, C, N, min_rr = lim
+    mark, members = scratch
     size = 1
     members[0] = seed
     mark[seed] = 1  # 1 = in window, 2 = on the frontier
@@ -119,25 +169,10 @@ def _grow(seed, c_cell, n_cell, adj_ptr, adj_idx, max_n, max_cells, min_poor, C,
     best_size = 1
     stale = 0
     while size < max_cells and nf > 0:
-        pick = -1
-        pick_v = -1.0
-        pick_pos = -1
-        for f in range(nf):
-            j = frontier[f]
-            n2 = nn + n_cell[j]
-            if n2 > max_n:
-                continue
-            c2 = cc + c_cell[j]
-            v = bernoulli_llr(c2, n2, C, N, min_rr)
-            # rate as tie-breaker among zero-llr candidates
-            if v == 0.0:
-                v = -1.0 + c2 / n2 * 1e-3
-            if v > pick_v or (v == pick_v and j < pick):
-                pick_v = v
-                pick = j
-                pick_pos = f
-        if pick < 0:
+        pick_pos, pick_v = _best_frontier(frontier, nf, cc, nn, cells, lim)
+        if pick_pos < 0:
             break
+        pick = frontier[pick_pos]
         frontier[pick_pos] = frontier[nf - 1]
         nf -= 1
         mark[pick] = 1
@@ -164,16 +199,19 @@ def _grow(seed, c_cell, n_cell, adj_ptr, adj_idx, max_n, max_cells, min_poor, C,
     for f in range(nf):
         mark[frontier[f]] = 0
     if prune and best_size > 2:
-        best, best_size = _prune(members, best_size, c_cell, n_cell, adj_ptr, adj_idx, mark, C, N, min_rr, min_poor, best)
+        best, best_size = _prune(members, best_size, cells, adj, mark, lim, best)
     return best, best_size
 
 
 @njit(cache=True)
-def _prune(members, size, c_cell, n_cell, adj_ptr, adj_idx, mark, C, N, min_rr, min_poor, llr):
+def _prune(members, size, cells, adj, mark, lim, llr):  # type: ignore[no-untyped-def]
     """Drop edge cells (never the seed) while dropping one raises the llr: the greedy
     path picks up boundary cells early that later additions make a burden. Only cells
     with at most one neighbour in the window are dropped, so the window never breaks
     into pieces. ``members[:size]`` is compacted in place; returns (llr, new size)."""
+    c_cell, n_cell = cells
+    adj_ptr, adj_idx = adj
+    _, min_poor, C, N, min_rr = lim
     cc = 0.0
     nn = 0.0
     for t in range(size):
@@ -216,9 +254,11 @@ def _prune(members, size, c_cell, n_cell, adj_ptr, adj_idx, mark, C, N, min_rr, 
 
 
 @njit(cache=True)
-def _max_stat(c_cell, n_cell, nb_ptr, nb_idx, adj_ptr, adj_idx, max_n, max_cells, min_poor, C, N, min_rr, n_seeds, patience):
+def _max_stat(c_cell, n_cell, graph, lim, ilim):  # type: ignore[no-untyped-def]
     """The scan statistics of one data set: the largest llr over circles, and over grown windows."""
-    best, best_k = _circles(c_cell, n_cell, nb_ptr, nb_idx, max_n, min_poor, C, N, min_rr)
+    nb_ptr, nb_idx, adj_ptr, adj_idx = graph
+    max_cells, n_seeds, patience = ilim
+    best, best_k = _circles(c_cell, n_cell, nb_ptr, nb_idx, lim)
     top_c = 0.0
     for i in range(len(best)):
         if best[i] > top_c:
@@ -226,43 +266,44 @@ def _max_stat(c_cell, n_cell, nb_ptr, nb_idx, adj_ptr, adj_idx, max_n, max_cells
     top_g = 0.0
     if n_seeds > 0 and max_cells > 1:
         seeds = _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds)
-        mark = np.zeros(len(n_cell), dtype=np.int8)
-        members = np.empty(max_cells, dtype=np.int64)
+        scratch = (np.zeros(len(n_cell), dtype=np.int8), np.empty(max_cells, dtype=np.int64))
         for s in range(len(seeds)):
-            v, _ = _grow(seeds[s], c_cell, n_cell, adj_ptr, adj_idx, max_n, max_cells, min_poor, C, N, min_rr, patience, mark, members)
+            v, _ = _grow(seeds[s], (c_cell, n_cell), (adj_ptr, adj_idx), lim, max_cells, patience, scratch)
             if v > top_g:
                 top_g = v
     return top_c, top_g
 
 
 @njit(cache=True, parallel=True)
-def null_distribution(c_reps, n_cell, nb_ptr, nb_idx, adj_ptr, adj_idx, max_n, max_cells, min_poor, C, N, min_rr, n_seeds, patience):
+def null_distribution(c_reps, n_cell, graph, lim, ilim):  # type: ignore[no-untyped-def]
     """Scan statistics (circle, grown) of every replicate (rows of ``c_reps``), in parallel."""
     r = c_reps.shape[0]
     out = np.zeros((r, 2))
     for t in prange(r):
-        a, b = _max_stat(c_reps[t], n_cell, nb_ptr, nb_idx, adj_ptr, adj_idx, max_n, max_cells, min_poor, C, N, min_rr, n_seeds, patience)
+        a, b = _max_stat(c_reps[t], n_cell, graph, lim, ilim)
         out[t, 0] = a
         out[t, 1] = b
     return out
 
 
 @njit(cache=True)
-def observed_windows(c_cell, n_cell, nb_ptr, nb_idx, adj_ptr, adj_idx, max_n, max_cells, min_poor, C, N, min_rr, n_seeds, patience):
+def observed_windows(c_cell, n_cell, graph, lim, ilim):  # type: ignore[no-untyped-def]
     """Candidate windows of the observed data.
 
     Returns the best circle per centre (llr, size) and, for each seed, the grown
     window (llr, its cells in a padded array, its size).
     """
-    best, best_k = _circles(c_cell, n_cell, nb_ptr, nb_idx, max_n, min_poor, C, N, min_rr)
+    nb_ptr, nb_idx, adj_ptr, adj_idx = graph
+    max_cells, n_seeds, patience = ilim
+    best, best_k = _circles(c_cell, n_cell, nb_ptr, nb_idx, lim)
     seeds = _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds) if (n_seeds > 0 and max_cells > 1) else np.zeros(0, dtype=np.int64)
     grown_llr = np.zeros(len(seeds))
     grown_size = np.zeros(len(seeds), dtype=np.int64)
     grown_cells = np.full((len(seeds), max(max_cells, 1)), -1, dtype=np.int64)
-    mark = np.zeros(len(n_cell), dtype=np.int8)
-    members = np.empty(max(max_cells, 1), dtype=np.int64)
+    scratch = (np.zeros(len(n_cell), dtype=np.int8), np.empty(max(max_cells, 1), dtype=np.int64))
+    members = scratch[1]
     for s in range(len(seeds)):
-        v, size = _grow(seeds[s], c_cell, n_cell, adj_ptr, adj_idx, max_n, max_cells, min_poor, C, N, min_rr, patience, mark, members)
+        v, size = _grow(seeds[s], (c_cell, n_cell), (adj_ptr, adj_idx), lim, max_cells, patience, scratch)
         grown_llr[s] = v
         grown_size[s] = size
         grown_cells[s, :size] = members[:size]

@@ -1,0 +1,89 @@
+"""The tuning options of pocket detection, grouped (:class:`ScanOptions`)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from kantong._errors import OptionError
+from kantong._i18n import tr
+
+__all__ = ["ScanOptions"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanOptions:
+    """How pockets are sought (every field has the default of ``kantong run``).
+
+    Attributes
+    ----------
+    replicates
+        Monte Carlo replicates (scan) or permutations (gistar); at least 9.
+    resolution
+        h3 resolution of the analysis cells (10: about 0.015 km², 130 m across).
+    max_radius
+        Metres: largest circular window (keeps pockets local); a shaped window may
+        cover at most the area of that circle.
+    max_share
+        Largest window as a share of all positioned households.
+    min_relative_risk
+        Windows whose share is less than this multiple of the outside share are not
+        pockets, however significant (a broad area slightly poorer than the rest is
+        not a pocket). Applied alike to the data and to every replicate.
+    min_poor
+        A pocket holds at least this many poor households.
+    min_positioned
+        When fewer than this share of ranked households have a usable position (or
+        fewer than 200 do), pockets are sought between whole villages instead.
+    local_radius
+        Metres. A significant window is reported only if its share is also at least
+        ``min_relative_risk`` times the share of the households around it (within this
+        distance, outside every pocket): in a region that is poorer as a whole (a
+        province's rural districts), the poorer half of an ordinary settlement is not a
+        pocket. It only ever removes windows, so p-values stay valid. ``None`` turns
+        it off.
+    seeds
+        Grown windows (scan) start from this many strongest circle centres.
+    patience
+        A grown window stops after this many additions without a better window.
+
+    Examples
+    --------
+    >>> ScanOptions(replicates=99).replicates
+    99
+    >>> ScanOptions().merged(min_poor=8).min_poor
+    8
+    """
+
+    replicates: int = 999
+    resolution: int = 10
+    max_radius: float = 1000.0
+    max_share: float = 0.1
+    min_relative_risk: float = 2.0
+    min_poor: int = 5
+    min_positioned: float = 0.5
+    local_radius: float | None = 2000.0
+    seeds: int = 16
+    patience: int = 12
+
+    def __post_init__(self) -> None:
+        if self.replicates < 9:
+            raise OptionError(tr("replikasi minimal 9", "at least 9 replicates"))
+
+    def merged(self, **overrides: Any) -> ScanOptions:
+        """A copy with ``overrides`` (field names) applied; unknown names raise TypeError."""
+        if not overrides:
+            return self
+        check_option_names(overrides, "ScanOptions.merged")
+        return replace(self, **overrides)
+
+
+def check_option_names(overrides: dict[str, Any], where: str) -> None:
+    """TypeError naming the first key of ``overrides`` that is no ScanOptions field (and the closest one)."""
+    names = [f.name for f in fields(ScanOptions)]
+    for key in overrides:
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; options are {', '.join(names)}"
+            raise TypeError(f"{where}() got an unexpected keyword argument {key!r}{hint}")
