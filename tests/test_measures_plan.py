@@ -104,3 +104,27 @@ def test_measures_sheet(tmp_path, run) -> None:
     assert "MPI & Access" not in openpyxl.load_workbook(plan.write_pockets_xlsx(tmp_path / "q.xlsx", result=res, pockets=pk)).sheetnames
     assert set(INTERVENTIONS) == {"housing", "water", "sanitation", "electricity", "cooking", "education"}
     assert np.isfinite(joined.pockets["access_school_sd_median_m"]).all()
+
+
+def test_poor_mpi_makes_pockets_of_multidimensionally_poor(run) -> None:
+    from kantong.measures import MPIConfig, mpi_scores, with_household_measures
+    from kantong.pockets import poor_mask
+
+    res, _ = run
+    hh = res.households
+    scores = mpi_scores(hh)
+    mask = poor_mask(hh, "mpi")
+    assert mask.fillna(False).tolist() == scores["mpi_poor"].fillna(False).tolist()
+    assert mask.isna().tolist() == scores["mpi_score"].isna().tolist()  # blank desil does not matter here
+    assert (hh["desil_status"] != "ok").any() and mask[hh["desil_status"] != "ok"].notna().any()
+    strict = poor_mask(hh, "mpi_score >= 0.5")
+    assert strict.fillna(False).sum() == int((scores["mpi_score"] >= 0.5).sum())
+    both = poor_mask(hh, "mpi_poor and desil <= 4")
+    assert both[hh["desil_status"] != "ok"].isna().all()
+    # a configured MPI (k = 0.5) reaches detection through the household columns
+    configured = with_household_measures(res, MeasureOptions(mpi=MPIConfig(k=0.5)))
+    assert poor_mask(configured.households, "mpi").fillna(False).sum() == strict.fillna(False).sum()
+    pk = detect_pockets(configured, poor="mpi", seed=0, replicates=99)
+    placed = (~hh["is_duplicate"] & hh["lat"].notna() & (hh["village"] >= 0)).to_numpy()
+    assert pk.poor == "mpi" and pk.stats.n_poor == int(strict.fillna(False).to_numpy()[placed].sum())
+    assert pk.stats.n_ranked == int(strict.notna().to_numpy()[placed].sum())

@@ -54,7 +54,7 @@ from kantong.pockets.hotspots import _gistar_method as _gistar_method
 from kantong.pockets.hotspots import _gistar_z as _gistar_z
 from kantong.pockets.hotspots import _keep_significant as _keep_significant
 from kantong.pockets.options import ScanOptions
-from kantong.pockets.poverty import poor_mask, village_summary
+from kantong.pockets.poverty import MPI_POOR, poor_mask, village_summary
 from kantong.pockets.priority import PRIORITY_WEIGHTS, describe_priority, priority, priority_criteria, rank_pockets
 from kantong.pockets.priority import _criteria as _criteria
 from kantong.pockets.result import _POCKET_COLUMNS as _POCKET_COLUMNS
@@ -78,6 +78,7 @@ __all__ = [
     "ScanOptions",
     "describe_priority",
     "detect_pockets",
+    "MPI_POOR",
     "poor_mask",
     "priority",
     "priority_criteria",

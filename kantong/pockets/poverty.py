@@ -18,22 +18,53 @@ if TYPE_CHECKING:
 
     from kantong.geocode import GeocodeResult
 
-__all__ = ["DEFAULT_POOR", "poor_mask", "village_summary"]
+__all__ = ["DEFAULT_POOR", "MPI_POOR", "poor_mask", "village_summary"]
+
+#: ``--poor mpi``: multidimensionally poor by the Alkire–Foster score (issue #11), the
+#: same as ``--poor mpi_poor``; ``mpi_score`` may be used in any expression too
+MPI_POOR = "mpi"
+_MPI_NAMES = ("mpi_score", "mpi_poor")
+
+
+def _names(expr: str, names: tuple[str, ...]) -> bool:
+    """Does ``expr`` name any of ``names`` (as a whole word, not inside backticks)?"""
+    return any(re.search(rf"(?<![\w`]){re.escape(n)}(?![\w`])", expr) for n in names)
+
+
+def _with_mpi(households: pd.DataFrame, expr: str) -> tuple[pd.DataFrame, str, bool]:
+    """(frame, expression, uses the MPI): ``mpi`` means ``mpi_poor``; when the expression
+    names ``mpi_score`` / ``mpi_poor`` and the frame lacks them, they are computed with the
+    default configuration (:func:`kantong.measures.mpi_scores`; a configured MPI comes
+    from :func:`kantong.measures.with_household_measures` before detection)."""
+    text = "mpi_poor" if expr.strip().lower() == MPI_POOR else expr
+    uses = _names(text, _MPI_NAMES)
+    if uses and not all(n in households for n in _MPI_NAMES):
+        from kantong.measures import mpi_scores
+
+        scores = mpi_scores(households)
+        households = households.assign(mpi_score=scores["mpi_score"].to_numpy(), mpi_poor=scores["mpi_poor"].array)
+    return households, text, uses
 
 
 def poor_mask(households: pd.DataFrame, expr: str = DEFAULT_POOR) -> pd.Series:
     """Which households are poor, by a pandas expression over the canonical columns.
 
     Rows whose desil is blank or unusable are never poor nor non-poor: they get NA
-    and count in no rate.
+    and count in no rate. ``"mpi"`` (:data:`MPI_POOR`) means multidimensionally poor
+    (``mpi_poor``, Alkire–Foster, :mod:`kantong.measures.mpi`); an expression over
+    ``mpi_score`` / ``mpi_poor`` (``"mpi_score >= 0.5"``) works too, and there a row is
+    NA when it has no score (no indicator observed) rather than when its desil is
+    blank, unless the expression also names ``desil``.
 
     Parameters
     ----------
     households
-        Canonical household columns (``GeocodeResult.households``).
+        Canonical household columns (``GeocodeResult.households``). When an MPI
+        expression is used and ``mpi_score`` / ``mpi_poor`` are not there, they are
+        computed from the ``dep_`` columns with the default configuration.
     expr
-        A :meth:`pandas.DataFrame.eval` expression, e.g. ``"desil <= 1"`` or
-        ``"desil <= 2 and dep_water"``.
+        A :meth:`pandas.DataFrame.eval` expression, e.g. ``"desil <= 1"``,
+        ``"desil <= 2 and dep_water"``, ``"mpi"`` or ``"mpi_score >= 0.5"``.
 
     Returns
     -------
@@ -52,6 +83,10 @@ def poor_mask(households: pd.DataFrame, expr: str = DEFAULT_POOR) -> pd.Series:
     >>> hh = pd.DataFrame({"desil": pd.array([1, 2, None], dtype="Int64")})
     >>> poor_mask(hh).tolist()
     [True, False, <NA>]
+    >>> dims = ["floor", "wall", "roof", "water", "sanitation", "electricity", "cooking", "education"]
+    >>> hh2 = pd.DataFrame({f"dep_{d}": pd.array([i < 3, i < 1, None], dtype="boolean") for i, d in enumerate(dims)})
+    >>> poor_mask(hh2.assign(desil=pd.array([9, None, 1], dtype="Int64")), "mpi").tolist()
+    [True, False, <NA>]
     >>> from kantong._i18n import language
     >>> with language("en"):
     ...     poor_mask(hh, "desl <= 1")
@@ -59,9 +94,10 @@ def poor_mask(households: pd.DataFrame, expr: str = DEFAULT_POOR) -> pd.Series:
     kantong._errors.OptionError: poverty definition --poor 'desl <= 1': there is no column 'desl'
       -> did you mean 'desil'? e.g. --poor 'desil <= 1'
     """
-    cols = [str(c) for c in households.columns if not str(c).startswith("_")]
+    frame, text, uses_mpi = _with_mpi(households, expr)
+    cols = [str(c) for c in frame.columns if not str(c).startswith("_")]
     try:
-        value = households.eval(expr, engine="python")
+        value = frame.eval(text, engine="python")
     except Exception as err:
         unknown = _unknown_name(err)
         if unknown is not None:
@@ -99,6 +135,10 @@ def poor_mask(households: pd.DataFrame, expr: str = DEFAULT_POOR) -> pd.Series:
             ),
             hint=tr("contoh: 'desil <= 1'", "for example 'desil <= 1'"),
         ) from None
+    if uses_mpi:  # no score (no indicator observed): neither poor nor non-poor
+        mask = mask.where(frame["mpi_score"].notna().to_numpy(), pd.NA)  # type: ignore[call-overload]
+        if not _names(text, ("desil",)):
+            return mask
     if "desil_status" in households:
         mask = mask.where(households["desil_status"].to_numpy() == "ok", pd.NA)  # type: ignore[call-overload]
     elif "desil" in households:
