@@ -7,7 +7,6 @@ from dataclasses import replace
 
 import numpy as np
 import openpyxl
-import pandas as pd
 import pytest
 
 from kantong import plan
@@ -128,3 +127,12 @@ def test_poor_mpi_makes_pockets_of_multidimensionally_poor(run) -> None:
     placed = (~hh["is_duplicate"] & hh["lat"].notna() & (hh["village"] >= 0)).to_numpy()
     assert pk.poor == "mpi" and pk.stats.n_poor == int(strict.fillna(False).to_numpy()[placed].sum())
     assert pk.stats.n_ranked == int(strict.notna().to_numpy()[placed].sum())
+
+
+def test_notes_say_what_the_mpi_definition_means() -> None:
+    from kantong._i18n import language
+    from kantong.plan.workbook.notes import _poor_text
+
+    with language("en"):
+        assert "Alkire–Foster" in _poor_text("mpi") and "Alkire–Foster" in _poor_text("mpi_score >= 0.5")
+        assert "welfare decile" in _poor_text("desil <= 1") and "Alkire" not in _poor_text("desil <= 1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Mapping, Sequence
 
@@ -48,6 +49,21 @@ def _notes_sheet(ws: Any, *, result: Any, pockets: Any, costs: pd.DataFrame, all
 _KNOWN_NOTES = ("data_date", "source", "poor")
 
 
+def _poor_text(poor: str) -> str:
+    """The poverty definition in words: the desil rank, or the Alkire–Foster MPI (issue #11)."""
+    if poor.strip().lower() == "mpi" or re.search(r"\bmpi_(score|poor)\b", poor):
+        return tr(
+            "{p} (MPI Alkire–Foster: skor = bagian berbobot dari 8 indikator deprivasi; miskin multidimensi bila skor ≥ k, bawaan sepertiga dengan bobot sama).",
+            "{p} (Alkire–Foster MPI: score = weighted share of the 8 deprivation indicators; multidimensionally poor when the score is at least k, by default a third with equal weights).",
+            p=poor,
+        )
+    return tr(
+        "{p} (desil kesejahteraan: 1 = 10% termiskin secara nasional; praktik P3KE untuk kemiskinan ekstrem).",
+        "{p} (welfare decile: 1 = poorest 10% nationally; the P3KE practice for extreme poverty).",
+        p=poor,
+    )
+
+
 def _method_items(pockets: Any, notes: Mapping[str, object]) -> list[tuple[str, str]]:
     """Poverty definition, pocket method, priority rank."""
     poor = str(notes.get("poor") or getattr(pockets, "poor", "") or DEFAULT_POOR)
@@ -55,11 +71,7 @@ def _method_items(pockets: Any, notes: Mapping[str, object]) -> list[tuple[str, 
     level = str(getattr(pockets, "level", ""))
     levels = {"cell": tr("sel heksagon", "hexagon cell"), "kelurahan": tr("kelurahan", "kelurahan (village)")}
     return [
-        (tr("Definisi miskin", "Poverty definition"), tr(
-            "{p} (desil kesejahteraan: 1 = 10% termiskin secara nasional; praktik P3KE untuk kemiskinan ekstrem).",
-            "{p} (welfare decile: 1 = poorest 10% nationally; the P3KE practice for extreme poverty).",
-            p=poor,
-        )),
+        (tr("Definisi miskin", "Poverty definition"), _poor_text(poor)),
         (tr("Metode kantong", "Pocket method"), tr(
             "{m}, tingkat {lv}, alpha {a}, {r} replikasi, seed {s}. Kantong = tempat yang persentase keluarga miskinnya nyata lebih tinggi dari wilayah lain.",
             "{m}, {lv} level, alpha {a}, {r} replicates, seed {s}. A pocket is a place where the share of poor households is significantly higher than elsewhere.",
