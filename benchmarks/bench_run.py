@@ -66,15 +66,37 @@ def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
     return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
 
 
+def _features(path: Path, keys: set[str] | None = None) -> list[tuple[object, ...]]:
+    import json
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [(json.dumps(f["geometry"], sort_keys=True),
+             tuple(sorted((k, v) for k, v in f["properties"].items() if keys is None or k in keys)))
+            for f in data["features"]]
+
+
 def compare(a: Path, b: Path) -> list[str]:
-    """Names of the contract files that differ between run directories ``a`` and ``b``."""
+    """What differs between run directory ``a`` (this tree) and ``b`` (the reference).
+
+    GeoJSON files are compared on the reference's properties and the geometries (so a
+    column this tree adds is reported as added, not as a difference); the CSVs byte for
+    byte; pockets.xlsx cell for cell.
+    """
+    import json
+
     differ = []
-    for name in ("pockets.geojson", "kelurahan.geojson", "internal/households.csv", "internal/qa.csv"):
+    for name in ("pockets.geojson", "kelurahan.geojson"):
+        ref_keys = {k for f in json.loads((b / name).read_text(encoding="utf-8"))["features"] for k in f["properties"]}
+        new_keys = {k for f in json.loads((a / name).read_text(encoding="utf-8"))["features"] for k in f["properties"]}
+        if _features(a / name, ref_keys) != _features(b / name):
+            differ.append(name)
+        elif new_keys - ref_keys:
+            print(f"{name}: identical on the reference's fields; added: {', '.join(sorted(new_keys - ref_keys))}")
+    for name in ("internal/households.csv", "internal/qa.csv"):
         if (a / name).read_bytes() != (b / name).read_bytes():
             differ.append(name)
-    for name in ("pockets.xlsx",):
-        if _cells(a / name) != _cells(b / name):
-            differ.append(name)
+    if _cells(a / "pockets.xlsx") != _cells(b / "pockets.xlsx"):
+        differ.append("pockets.xlsx")
     return differ
 
 

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from kantong._errors import KantongError, KantongWarning, OptionError
 from kantong._i18n import LANGUAGES, fmt_int, fmt_num, fmt_rp, set_language, tr
+from kantong._vocab import DEFAULT_POOR
 
 console = Console(stderr=True, highlight=False)
 
@@ -256,7 +257,7 @@ def _add_run(app: typer.Typer) -> None:
             "Household export: CSV, XLSX/XLS or Parquet; or a folder, glob or partitioned Parquet dataset (many regions).")),
         boundaries: Path = typer.Option(..., "--boundaries", "-b", help=tr("Poligon desa/kelurahan (format apa pun yang dibaca pyogrio).", "Village polygons (any format pyogrio reads).")),
         out: Path = typer.Option(..., "--out", "-o", help=tr("Folder hasil.", "Output folder.")),
-        poor: str = typer.Option("desil <= 1", "--poor", help=tr("Siapa yang miskin: ekspresi pandas atas kolom kanonis.", "Who is poor: pandas expression over canonical columns.")),
+        poor: str = typer.Option(DEFAULT_POOR, "--poor", help=tr("Siapa yang miskin: ekspresi pandas atas kolom kanonis.", "Who is poor: pandas expression over canonical columns.")),
         seed: int = typer.Option(0, "--seed", help=tr("Seed acak (replikasi Monte Carlo).", "Random seed (Monte Carlo replicates).")),
         method: str = typer.Option("scan", "--method", help=tr("Metode pencarian kantong: scan | gistar | dbscan.", "Pocket detection method: scan | gistar | dbscan.")),
         alpha: float = typer.Option(0.05, "--alpha", help=tr("Taraf signifikansi kantong.", "Significance level for pockets.")),
@@ -353,7 +354,7 @@ def _add_pockets(app: typer.Typer) -> None:
         geocoded: Path = typer.Argument(..., help=tr("internal/households.csv dari 'kantong run' (atau keluaran 'kantong geocode').", "internal/households.csv of 'kantong run' (or 'kantong geocode' output).")),
         boundaries: Path = typer.Option(..., "--boundaries", "-b", help=tr("Poligon desa yang dipakai saat geocoding.", "The village polygons it was geocoded with.")),
         out: Path = typer.Option(..., "--out", "-o", help=tr("Folder hasil.", "Output folder.")),
-        poor: str = typer.Option("desil <= 1", "--poor", help=tr("Siapa yang miskin: ekspresi pandas atas kolom kanonis.", "Who is poor: pandas expression over canonical columns.")),
+        poor: str = typer.Option(DEFAULT_POOR, "--poor", help=tr("Siapa yang miskin: ekspresi pandas atas kolom kanonis.", "Who is poor: pandas expression over canonical columns.")),
         method: str = typer.Option("scan", "--method", help="scan | gistar | dbscan."),
         seed: int = typer.Option(0, "--seed", help=tr("Seed acak (replikasi Monte Carlo).", "Random seed (Monte Carlo replicates).")),
         alpha: float = typer.Option(0.05, "--alpha", help=tr("Taraf signifikansi.", "Significance level.")),
@@ -456,7 +457,7 @@ def _add_compare(app: typer.Typer) -> None:
             "Round labels, comma-separated (default: each run's --data-date, else its folder name).")),
         boundaries: Optional[Path] = typer.Option(None, "--boundaries", "-b", help=tr(
             "Poligon desa/kelurahan, bila putaran berupa berkas keluarga.", "Village polygons, when the rounds are household files.")),
-        poor: str = typer.Option("desil <= 1", "--poor", help=tr(
+        poor: str = typer.Option(DEFAULT_POOR, "--poor", help=tr(
             "Siapa yang miskin (hanya berkas keluarga; folder hasil memakai definisinya sendiri).",
             "Who is poor (household files only; run folders keep their own).")),
         method: str = typer.Option("scan", "--method", help="scan | gistar | dbscan."),
@@ -515,7 +516,7 @@ def _add_forms(app: typer.Typer) -> None:
         run: Path = typer.Argument(..., help=tr("Folder hasil 'kantong run'.", "Folder written by 'kantong run'.")),
         out: Path = typer.Option(..., "--out", "-o", help=tr("Folder formulir (data pribadi).", "Forms folder (personal data).")),
         all_poor: bool = typer.Option(False, "--all-poor", help=tr("Semua keluarga miskin tiap kelurahan, bukan hanya yang di kantong.", "Every poor household of each kelurahan, not only those in pockets.")),
-        poor: str = typer.Option("desil <= 1", "--poor", help=tr("Siapa yang miskin (untuk --all-poor), seperti pada run.", "Who is poor (for --all-poor), as in the run.")),
+        poor: str = typer.Option(DEFAULT_POOR, "--poor", help=tr("Siapa yang miskin (untuk --all-poor), seperti pada run.", "Who is poor (for --all-poor), as in the run.")),
         pdf: bool = typer.Option(True, "--pdf/--no-pdf", help=tr("Tulis juga PDF per kelurahan.", "Also write a PDF per kelurahan.")),
         lang: str = _lang_option(),
     ) -> None:
@@ -555,7 +556,7 @@ def _add_verify(app: typer.Typer) -> None:
         returned: list[Path] = typer.Argument(..., help=tr("Formulir yang kembali (.xlsx) dan/atau ekspor ODK/Kobo (.csv).", "Returned forms (.xlsx) and/or ODK/Kobo exports (.csv).")),
         out: Path = typer.Option(..., "--out", "-o", help=tr("Folder hasil verifikasi (bukan folder run).", "Output folder of the verification (not the run folder).")),
         boundaries: Optional[Path] = typer.Option(None, "--boundaries", "-b", help=tr("Poligon desa (bawaan: kelurahan.geojson run).", "Village polygons (default: the run's kelurahan.geojson).")),
-        poor: str = typer.Option("desil <= 1", "--poor", help=tr("Siapa yang miskin, seperti pada run.", "Who is poor, as in the run.")),
+        poor: str = typer.Option(DEFAULT_POOR, "--poor", help=tr("Siapa yang miskin, seperti pada run.", "Who is poor, as in the run.")),
         method: str = typer.Option("scan", "--method", help="scan | gistar | dbscan."),
         seed: int = typer.Option(0, "--seed", help=tr("Seed acak (replikasi Monte Carlo).", "Random seed (Monte Carlo replicates).")),
         alpha: float = typer.Option(0.05, "--alpha", help=tr("Taraf signifikansi.", "Significance level.")),

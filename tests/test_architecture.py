@@ -20,7 +20,7 @@ MAX_FUNCTION_LINES = 80
 #: layer of each top-level part of kantong; a part may import only parts of a lower or
 #: equal layer, and plan, maps and monitor never import one another
 LAYERS: dict[str, float] = {
-    "_errors": 0, "_i18n": 0, "_vocab": 0, "_normalize": 0, "_validate": 0, "_family": 0, "data": 0,
+    "_errors": 0, "_i18n": 0, "_vocab": 0, "_normalize": 0, "_validate": 0, "_family": 0, "_xlsx": 0, "data": 0,
     "io": 1,
     "geocode": 2,
     "measures": 2.5,

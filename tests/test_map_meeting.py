@@ -24,12 +24,11 @@ from kantong.geocode import geocode
 from kantong.maps import PERSONAL_MAP, MapText, escape_text, make_figure, make_map, save_map
 from kantong.maps.features import _pocket_popup
 from kantong.pockets import describe_priority, detect_pockets
-from kantong.synthetic import make_city
 
 
 @pytest.fixture(scope="module")
-def city():
-    return make_city(seed=3, n_households=4_000)
+def city(shared_city):
+    return shared_city  # the session's city (conftest): seed 3, 6,000 households
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,6 @@ from kantong.maps import (
     save_map,
 )
 from kantong.pockets import detect_pockets, village_summary
-from kantong.synthetic import make_city
 
 from conftest import HOSTILE, hostile_city
 
@@ -46,8 +45,8 @@ from conftest import HOSTILE, hostile_city
 
 
 @pytest.fixture(scope="module")
-def city():
-    return make_city(seed=3, n_households=4_000)
+def city(shared_city):
+    return shared_city  # the session's city (conftest): seed 3, 6,000 households
 
 
 @pytest.fixture(scope="module")

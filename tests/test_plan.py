@@ -52,8 +52,8 @@ def _hand_made() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def city():
-    return make_city(seed=3, n_households=6_000)
+def city(shared_city):
+    return shared_city  # the session's city (conftest): seed 3, 6,000 households
 
 
 @pytest.fixture(scope="module")

@@ -163,4 +163,7 @@ def kobo_export(path: Path, rows: list[dict[str, Any]], *, run_id: str, version:
 
 
 def run_households(run: Path) -> pd.DataFrame:
-    return pd.read_csv(run / "internal" / "households.csv", dtype=str, keep_default_na=False)
+    """internal/households.csv with its values as read (kantong's CSV apostrophe removed)."""
+    from kantong.io._escape import unescape_frame
+
+    return unescape_frame(pd.read_csv(run / "internal" / "households.csv", dtype=str, keep_default_na=False))

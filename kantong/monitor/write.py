@@ -11,8 +11,9 @@ import pandas as pd
 
 from kantong._i18n import tr
 from kantong._vocab import DIMENSIONS, dimension_label
+from kantong._xlsx import put
 from kantong.monitor.hotspots import CATEGORIES
-from kantong.monitor.tracks import CHANGE_ALPHA, OVERLAP_CUTOFF, SIZE_CHANGE, status_label
+from kantong.monitor.tracks import CHANGE_ALPHA, OVERLAP_CUTOFF, SIZE_CHANGE, TRACK_COLUMNS, status_label
 from kantong.monitor.transitions import COUNT_COLUMNS
 from kantong.monitor.villages import relative_absolute_note
 
@@ -22,19 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["CHANGES_FIELDS", "write_comparison"]
 
 #: fields of changes.geojson (CONTRACT.md), then kantong's extras
-CHANGES_FIELDS: tuple[str, ...] = (
-    "track_id",
-    "from_round",
-    "to_round",
-    "pockets_from",
-    "pockets_to",
-    "status",
-    "n_poor_from",
-    "n_poor_to",
-    "rate_from",
-    "rate_to",
-    "p_change",
-)
+CHANGES_FIELDS: tuple[str, ...] = TRACK_COLUMNS[: TRACK_COLUMNS.index("p_change") + 1]
 
 
 def _geojson(gdf: Any, path: Path, *, description: str) -> Path:
@@ -118,15 +107,10 @@ def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[object]]) ->
 
     ws = wb.create_sheet(title)
     for j, h in enumerate(headers, start=1):
-        c = ws.cell(row=1, column=j, value=h)
-        c.data_type = "s"
-        c.font = Font(bold=True)
+        put(ws, 1, j, h).font = Font(bold=True)
     for i, row in enumerate(rows, start=2):
         for j, v in enumerate(row, start=1):
-            val = _text(v)
-            c = ws.cell(row=i, column=j, value=val)
-            if isinstance(val, str):
-                c.data_type = "s"  # never a formula, whatever the text starts with
+            put(ws, i, j, _text(v))  # never a formula, whatever the text starts with
     ws.freeze_panes = "A2"
     for j, h in enumerate(headers, start=1):
         ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = min(40, max(10, len(h) + 2))

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from kantong._errors import InputError, OptionError
 from kantong._i18n import fmt_int, tr
 from kantong.scale.regions import BY, HALO_M, regions_of
@@ -57,6 +59,12 @@ class ScaleResult:
     buckets: list[BucketOutcome] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     dashboard: str = ""
+
+    def summary(self) -> pd.DataFrame:
+        """One row per region: its figures (households, poor, pockets, ...) and error."""
+        from kantong.scale.national import region_summary
+
+        return region_summary(self)
 
     @property
     def failed(self) -> list[str]:

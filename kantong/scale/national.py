@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kantong._i18n import fmt_int, fmt_pct, tr
+from kantong._xlsx import put
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -53,13 +54,8 @@ def _concat(frames: list[Any]) -> gpd.GeoDataFrame:
 
 
 def _text_cell(ws: Any, row: int, col: int, value: object) -> None:
-    """Write a cell; text always as text (a value starting with '=' is never a formula)."""
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, (int, float, np.integer, np.floating)) and not (isinstance(value, float) and np.isnan(value)):
-        cell.value = float(value) if isinstance(value, (float, np.floating)) else int(value)
-    else:
-        cell.value = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-        cell.data_type = "s"
+    """Write a cell through the one rule (:func:`kantong._xlsx.put`): text never a formula."""
+    put(ws, row, col, value)
 
 
 def _sheet(wb: Any, title: str, frame: pd.DataFrame, headers: dict[str, str]) -> None:

@@ -87,6 +87,11 @@ class VerifyResult:
     counts: dict[str, int] = field(default_factory=dict)
     lang: str | None = None
 
+    def summary(self) -> pd.DataFrame:
+        """What verification counted (households found, moved, not poor, positions
+        corrected, ...), one row per figure (``figure``, ``value``)."""
+        return pd.DataFrame(sorted(self.counts.items()), columns=["figure", "value"])
+
     def report(self) -> str:
         """What verification changed, in a few lines (in the language of the options,
         else the current one)."""

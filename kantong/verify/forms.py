@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kantong._errors import DataWarning
 from kantong._i18n import language, tr, warn
 from kantong._vocab import DEFAULT_POOR, DIMENSIONS, PROGRAMMES, dimension_label
+from kantong._xlsx import put
 from kantong.verify._common import (
     DATA_SHEET,
     FINDING_COLUMNS,
@@ -142,14 +143,8 @@ def form_tables(run: RunData, *, all_poor: bool = False, poor: str = DEFAULT_POO
 
 
 def put_text(ws: Worksheet, row: int, col: int, value: object) -> Cell:
-    """Write ``value`` as text: never a formula, a number or a date, whatever it looks like."""
-    cell = ws.cell(row=row, column=col)
-    cell.value = "" if value is None else str(value)
-    cell.data_type = "s"
-    cell.number_format = "@"
-    if cell.value.startswith(("=", "+", "-", "@")):
-        cell.quotePrefix = True
-    return cell
+    """Write ``value`` as text: never a formula, a number or a date (:func:`kantong._xlsx.put`)."""
+    return put(ws, row, col, value, text=True)
 
 
 def _title_block(ws: Worksheet, sheet: FormSheet) -> None:

@@ -8,13 +8,12 @@ counts, percentages and p-values.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Iterable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from kantong._normalize import compact_rt_rw
+from kantong._xlsx import cell_value, put  # noqa: F401  (put: the one cell writer, re-exported)
 
 #: number formats (Excel codes; the spreadsheet program localises the separators)
 _FMT_RP = '"Rp" #,##0'
@@ -27,46 +26,7 @@ _FMT_TEXT = "@"
 
 
 def _excel_value(v: object) -> object:
-    if v is None or v is pd.NA:
-        return None
-    if isinstance(v, (float, np.floating)):
-        return None if not math.isfinite(float(v)) else float(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.bool_,)):
-        return bool(v)
-    return v
-
-
-#: first characters that make a spreadsheet program read text as a formula
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def put(ws: Any, row: int, column: int, value: object) -> Any:
-    """Write one cell: text always as text (never a formula), numbers as numbers.
-
-    The one way kantong writes a cell. openpyxl stores any string starting with ``=``
-    as a formula; here every string is forced to the string type, and text that a
-    spreadsheet program would run (``= + - @``) also gets Excel's quote prefix so that
-    editing the cell keeps it text. NIK and ids stay text, digits and all.
-
-    Examples
-    --------
-    >>> from openpyxl import Workbook
-    >>> ws = Workbook().active
-    >>> c = put(ws, 1, 1, '=HYPERLINK("http://x","y")')
-    >>> c.data_type, c.value, c.quotePrefix
-    ('s', '=HYPERLINK("http://x","y")', True)
-    >>> put(ws, 2, 1, 5).data_type, put(ws, 3, 1, "6271010101800001").data_type
-    ('n', 's')
-    """
-    cell = ws.cell(row=row, column=column)
-    cell.value = _excel_value(value)
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-        if cell.value.startswith(_FORMULA_START):
-            cell.quotePrefix = True
-    return cell
+    return cell_value(v)
 
 
 def _write_table(ws: Any, frame: pd.DataFrame, *, start_row: int = 1, formats: Mapping[str, str] | None = None, total: Mapping[str, object] | None = None, wrap: Iterable[str] = ()) -> int:
