@@ -80,3 +80,28 @@ def test_join_measures_on_villages_and_pockets(city) -> None:
     pj = join_measures(pockets, group_measures(hh, by=labels), key="pocket_id")
     assert pj["mpi_n"].tolist()[1] == 0 and np.isnan(pj["mpi_h"].iloc[1])
     assert pj["mpi_n"].iloc[0] == int((~hh["is_duplicate"] & (hh.index % 3 == 0) & hh["mpi_score"].notna()).sum())
+
+
+def test_attach_group_measures_to_pockets_and_villages(city) -> None:
+    from kantong.measures import attach_group_measures, with_household_measures
+    from kantong.pockets import detect_pockets, village_summary
+
+    res, fac = city
+    opts = MeasureOptions(facilities=fac, thresholds={"water": 250})
+    placed = with_household_measures(res, opts)
+    assert "mpi_score" in placed.households and "mpi_score" not in res.households  # a new result
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pk = detect_pockets(placed, seed=0, replicates=99)
+    villages = village_summary(placed, pocket_id=pk.labels)
+    pk2, v2 = attach_group_measures(placed, pk, villages, opts)
+    assert list(pk2.pockets["pocket_id"]) == list(pk.pockets["pocket_id"]) and "mpi_m0" not in pk.pockets
+    assert {"mpi_h", "mpi_a", "mpi_m0", "access_water_beyond", "access_health_median_m"} <= set(pk2.pockets.columns)
+    assert len(v2) == len(villages) and v2["mpi_h"].notna().sum() == int((v2["n_households"] > 0).sum())
+    assert "Titik air bersih 250 m (ditetapkan pengguna)" in pk2.params["access_thresholds_text"]
+    if len(pk2.pockets):
+        first = pk2.pockets.iloc[0]
+        hh = placed.households
+        members = hh[(pk.labels == first["pocket_id"]) & ~hh["is_duplicate"] & hh["mpi_score"].notna()]
+        assert first["mpi_n"] == len(members)
+        assert first["mpi_h"] == pytest.approx(members["mpi_poor"].astype(bool).mean())
