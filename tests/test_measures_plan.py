@@ -136,3 +136,32 @@ def test_notes_say_what_the_mpi_definition_means() -> None:
     with language("en"):
         assert "Alkire–Foster" in _poor_text("mpi") and "Alkire–Foster" in _poor_text("mpi_score >= 0.5")
         assert "welfare decile" in _poor_text("desil <= 1") and "Alkire" not in _poor_text("desil <= 1")
+
+
+def test_penerima_lists_eligible_households_per_pocket(tmp_path, run) -> None:
+    from kantong._errors import PrivacyWarning
+
+    res, pk = run
+    assert len(pk.pockets) > 0
+    costs = plan.with_eligibility(plan.load_costs(), {"water": "desil <= 2"})
+    table = plan.recipients_table(res, pk, costs)
+    hh = res.households
+    labels = pk.labels.reindex(hh.index).fillna("")
+    in_pocket = (labels != "") & ~hh["is_duplicate"]
+    water = in_pocket & hh["dep_water"].fillna(False).astype(bool) & (hh["desil"] <= 2).fillna(False)
+    assert int(table["needs_water"].sum()) == int(water.sum())
+    assert set(table["household_id"]) <= set(hh.loc[in_pocket, "household_id"])
+    assert table["rank"].is_monotonic_increasing
+    assert all(t for t in table["interventions"])  # every listed household needs something
+    # the same count as the pocket needs with the same rules
+    n = plan.needs(res, pk, eligible=plan.eligibility_rules(costs))
+    assert int(table["needs_water"].sum()) == int(n["need_water"].sum())
+    with pytest.warns(PrivacyWarning, match="penerima.xlsx"):
+        out = plan.write_recipients_xlsx(tmp_path / "internal" / "penerima.xlsx", result=res, pockets=pk, costs=costs, lang="en")
+    ws = openpyxl.load_workbook(out)["Recipients"]
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["Pocket rank", "Pocket ID", "Kelurahan/Village"] and "NIK" in header and "Interventions needed" in header
+    nik = ws.cell(row=2, column=header.index("NIK") + 1).value
+    assert isinstance(nik, str) and nik == table["nik"].iloc[0]  # NIK stays text
+    text = [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("PERSONAL DATA") for t in text) and "Drinking water: desil <= 2 (set by the user)" in text

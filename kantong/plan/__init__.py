@@ -60,7 +60,7 @@ from kantong.plan.needs import INCLUSION_DESIL, _Flags, _flags, apply_priority, 
 from kantong.plan.overlaps import CHECKS, Overlaps, _check_texts, overlaps
 from kantong.plan.overlaps import overlaps as _compute_overlaps
 from kantong.plan.recipients import _is_recipient_frame, _listed, read_recipients
-from kantong.plan.workbook import write_overlaps_xlsx, write_pockets_xlsx
+from kantong.plan.workbook import recipients_table, write_overlaps_xlsx, write_pockets_xlsx, write_recipients_xlsx
 from kantong.plan.workbook._xlsx import _compact_rt_rw, _finish_sheet, _write_table
 from kantong.pockets import PRIORITY_WEIGHTS, priority
 
@@ -84,9 +84,11 @@ __all__ = [
     "parse_budget",
     "priority",
     "read_recipients",
+    "recipients_table",
     "write_overlaps_xlsx",
     "with_eligibility",
     "write_pockets_xlsx",
+    "write_recipients_xlsx",
 ]
 
 # names other modules, tests, benchmarks or notebooks imported from the single-module
