@@ -74,6 +74,7 @@ KANTONG_COLUMNS: tuple[str, ...] = (
     "lat",
     "duplicate_of",
     "pocket_id",
+    "mpi_score",
 )
 
 #: raw headers that hold personal data (NIK, names, addresses, family card numbers)

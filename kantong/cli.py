@@ -285,6 +285,18 @@ def _add_run(app: typer.Typer) -> None:
             "Mesin untuk banyak wilayah: auto | local (Dask LocalCluster) | sync | alamat penjadwal Dask (tcp://host:8786).",
             "Engine for many regions: auto | local (Dask LocalCluster) | sync | a Dask scheduler address (tcp://host:8786).")),
         workers: Optional[int] = typer.Option(None, "--workers", help=tr("Jumlah proses pekerja LocalCluster (bawaan: jumlah inti).", "LocalCluster worker processes (default: the cores).")),
+        facilities: Optional[Path] = typer.Option(None, "--facilities", help=tr(
+            "Fasilitas layanan dasar (CSV dengan lat/lon dan jenis, atau berkas titik): jarak ke yang terdekat per jenis.",
+            "Basic-service facilities (CSV with lat/lon and type, or a point file): distance to the nearest of each type.")),
+        mpi_config: Optional[Path] = typer.Option(None, "--mpi-config", help=tr(
+            "Bobot, kelompok dan ambang k MPI (YAML); bawaan: 8 indikator berbobot sama, k = 1/3.",
+            "MPI weights, groups and cutoff k (YAML); default: 8 equally weighted indicators, k = 1/3.")),
+        thresholds: Optional[str] = typer.Option(None, "--thresholds", help=tr(
+            "Ambang jarak per jenis fasilitas, meter: mis. \"water=500, market=2000\".",
+            "Distance threshold per facility type, metres: e.g. \"water=500, market=2000\".")),
+        eligible: Optional[str] = typer.Option(None, "--eligible", help=tr(
+            "Syarat penerima per intervensi: mis. \"housing: desil <= 2; water: all\" (bawaan: desil <= 4).",
+            "Who is eligible per intervention: e.g. \"housing: desil <= 2; water: all\" (default: desil <= 4).")),
     ) -> None:
         from kantong import plan
         from kantong.pipeline import DetectOptions, OutputOptions, PlanOptions, RunOptions, check_out_dir
@@ -302,6 +314,7 @@ def _add_run(app: typer.Typer) -> None:
                     recipients=plan.read_recipients(recipients) if recipients is not None else None,
                 ),
                 output=OutputOptions(title=title, source=source, data_date=data_date, include_personal=include_personal, pdf=pdf),
+                measures=_measure_options(facilities=facilities, mpi_config=mpi_config, thresholds=thresholds, eligible=eligible),
             )
             if by is not None or _is_many(households):
                 _run_many(households, boundaries, out, options, by=by or "kabkota", scheduler=scheduler, workers=workers)
@@ -337,7 +350,9 @@ def _add_geocode(app: typer.Typer) -> None:
                     hint=tr("mis. --out hasil.csv atau --out hasil.parquet", "e.g. --out result.csv or --out result.parquet"),
                 )
             read = _read_options(sheet=sheet, code_col=code_col, name_col=name_col, boundaries_crs=boundaries_crs, tolerance=tolerance)
-            result = load(households, boundaries, read, progress=_progress())
+            from kantong.measures import with_household_measures
+
+            result = with_household_measures(load(households, boundaries, read, progress=_progress()))  # + mpi_score
             _print_summary(result)
             written = [write_table(result.table(), out)]
             if qa is not None:
@@ -404,13 +419,17 @@ def _add_demo(app: typer.Typer) -> None:
             with _step(tr("Membuat kota sintetis ({n} keluarga, seed {s})", "Generating a synthetic city ({n} households, seed {s})", n=fmt_int(households), s=seed)):
                 city = make_city(seed=seed, n_households=households, mess=MESS_DEFAULT)
                 paths = city.write(out / "input", format="xlsx")
+            paths["facilities"] = _write_demo_facilities(city.boundaries, out / "input" / "fasilitas.csv", seed=seed)
             console.print(tr("  masukan sintetis:", "  synthetic input:"))
             _outputs_line(list(paths.values()))
+            from kantong.measures import MeasureOptions
+
             options = RunOptions(
                 output=OutputOptions(
                     source=tr("Data sintetis kantong (seed {s})", "kantong synthetic data (seed {s})", s=seed),
                     fetch_assets=False,  # the demo never uses the network
                 ),
+                measures=MeasureOptions(facilities=paths["facilities"]),
             )
             from dataclasses import replace
 
@@ -418,6 +437,33 @@ def _add_demo(app: typer.Typer) -> None:
             written = _pipeline(paths["households"], paths["kelurahan"], out, options)
             written += _demo_rounds(out, seed=seed, households=households, options=options)
             _done(written)
+
+
+def _write_demo_facilities(boundaries: Any, path: Path, *, seed: int) -> Path:
+    """Synthetic facilities of the demo city as a facilities file (labelled synthetic)."""
+    from kantong.measures import synthetic_facilities
+
+    fac = synthetic_facilities(boundaries, seed=seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fac[["nama", "jenis_asli", "lat", "lon", "sumber"]].rename(columns={"jenis_asli": "jenis"}).to_csv(path, index=False)
+    return path
+
+
+def _measure_options(*, facilities: Optional[Path], mpi_config: Optional[Path], thresholds: Optional[str], eligible: Optional[str]) -> Any:
+    """--facilities, --mpi-config, --thresholds and --eligible as MeasureOptions (checked now)."""
+    from kantong.measures import MeasureOptions, MPIConfig, load_mpi_config, parse_rules, parse_thresholds
+
+    if facilities is not None:
+        from kantong._validate import require_file
+
+        require_file(facilities, missing=tr("berkas fasilitas tidak ditemukan", "facilities file not found"),
+                     hint=tr("periksa jalur --facilities", "check the --facilities path"))
+    return MeasureOptions(
+        mpi=load_mpi_config(mpi_config) if mpi_config is not None else MPIConfig(),
+        facilities=facilities,
+        thresholds=_named_option("--thresholds", parse_thresholds, thresholds) if thresholds else None,  # type: ignore[arg-type]
+        eligible=_named_option("--eligible", parse_rules, eligible) if eligible else None,  # type: ignore[arg-type]
+    )
 
 
 def _demo_rounds(out: Path, *, seed: int, households: int, options: Any) -> list[Path]:

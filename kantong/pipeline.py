@@ -29,7 +29,7 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
 
@@ -71,6 +71,7 @@ OUTPUT_FILES: tuple[str, ...] = (
     "internal/households.csv",
     "internal/qa.csv",
     "internal/overlaps.xlsx",
+    "internal/penerima.xlsx",
     "internal/map-personal.html",
 )
 
@@ -130,14 +131,25 @@ class OutputOptions:
     fetch_assets: bool = True
 
 
+def _measure_options() -> Any:
+    from kantong.measures import MeasureOptions
+
+    return MeasureOptions()
+
+
 @dataclass(frozen=True)
 class RunOptions:
-    """Every option of ``kantong run``, grouped by stage."""
+    """Every option of ``kantong run``, grouped by stage.
+
+    ``measures``: a :class:`kantong.measures.MeasureOptions` (MPI configuration,
+    facilities, distance thresholds, eligibility rules; issue #11).
+    """
 
     read: ReadOptions = field(default_factory=ReadOptions)
     detect: DetectOptions = field(default_factory=DetectOptions)
     plan: PlanOptions = field(default_factory=PlanOptions)
     output: OutputOptions = field(default_factory=OutputOptions)
+    measures: Any = field(default_factory=_measure_options)
 
 
 # --------------------------------------------------------------------------------------
@@ -434,12 +446,13 @@ def _plan(res: RunResult, out: Path) -> list[Path]:
 
     opts, poor = res.options.plan, res.options.detect.poor
     costs = opts.costs if isinstance(opts.costs, pd.DataFrame) else plan.load_costs(opts.costs)
+    costs = plan.with_eligibility(costs, res.options.measures.eligible)  # needs count eligible households only
     recipients = opts.recipients
     if recipients is not None and not isinstance(recipients, pd.DataFrame):
         recipients = plan.read_recipients(recipients)
     res.overlaps = plan.overlaps(res.geocoded, recipients=recipients, pockets=res.pockets, poor=poor)
     if opts.budget is not None:
-        res.needs = plan.needs(res.geocoded, res.pockets, recipients=recipients, poor=poor)
+        res.needs = plan.needs(res.geocoded, res.pockets, recipients=recipients, poor=poor, eligible=plan.eligibility_rules(costs))
         res.allocation = plan.allocate(res.needs, costs, opts.budget)
     o = res.options.output
     return [
@@ -453,6 +466,8 @@ def _plan(res: RunResult, out: Path) -> list[Path]:
             notes={"data_date": o.data_date, "source": o.source, "poor": poor},
         ),
         plan.write_overlaps_xlsx(out / "internal" / "overlaps.xlsx", res.overlaps),
+        *([plan.write_recipients_xlsx(out / "internal" / "penerima.xlsx", result=res.geocoded, pockets=res.pockets, costs=costs)]
+          if o.include_personal else []),
     ]
 
 
@@ -466,7 +481,8 @@ def _maps(res: RunResult, out: Path) -> list[Path]:
     text = maps.MapText(title=o.title, source=o.source, data_date=o.data_date)
     written = []
     for personal in (False, True) if o.include_personal else (False,):
-        m = maps.make_map(res.geocoded, res.pockets, villages=res.villages, text=text, include_personal=personal)
+        m = maps.make_map(res.geocoded, res.pockets, villages=res.villages, text=text, include_personal=personal,
+                          facilities=res.options.measures.facility_table)
         path = out / maps.PERSONAL_MAP if personal else out / "map.html"
         written.append(maps.save_map(m, path, offline=True, fetch=o.fetch_assets))
     fig = maps.make_figure(res.geocoded, res.pockets, villages=res.villages, text=text)
@@ -486,10 +502,16 @@ def analyse(geocoded: GeocodeResult, options: RunOptions | None = None, *, progr
     opts = options or RunOptions()
     pr = progress or Progress()
     d = opts.detect
+    from kantong.measures import attach_group_measures, with_household_measures
+
     geocoded = focus(geocoded)
+    measures = opts.measures.with_facilities_read(geocoded.boundaries)
+    opts = replace(opts, measures=measures)
+    geocoded = with_household_measures(geocoded, measures)  # mpi_score, mpi_poor, dist_<type>_m
     with pr.step(tr("Mencari kantong kemiskinan ({m})", "Finding poverty pockets ({m})", m=d.method)):
         pockets = detect_pockets(geocoded, poor=d.poor, method=d.method, seed=d.seed, alpha=d.alpha)
     villages = village_summary(geocoded, poor=d.poor, pocket_id=pockets.labels)
+    pockets, villages = attach_group_measures(geocoded, pockets, villages, measures)  # mpi_h/a/m0, access_*
     return RunResult(geocoded=geocoded, pockets=pockets, villages=villages, options=opts)
 
 

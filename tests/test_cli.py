@@ -31,7 +31,7 @@ from kantong.cli import app
 from kantong.io import KANTONG_COLUMNS
 from kantong.synthetic import HOUSEHOLD_COLUMNS, MESS_DEFAULT, make_city
 
-CONTRACT_COLUMNS = ["kode", "geocode_status", "geocode_note", "lon", "lat", "duplicate_of", "pocket_id"]
+CONTRACT_COLUMNS = ["kode", "geocode_status", "geocode_note", "lon", "lat", "duplicate_of", "pocket_id", "mpi_score"]
 KELURAHAN_FIELDS = ["kode", "kelurahan", "kecamatan", "n_households", "n_poor", "rate", "n_unpositioned", "n_pockets"]
 POCKET_FIELDS = [
     "pocket_id", "rank", "n_households", "n_poor", "n_people", "rate", "relative_risk", "p_value",
@@ -181,7 +181,7 @@ def test_households_csv_keeps_every_row_and_value(
     # every input data row, in input order, the input's own columns first, as read
     assert len(table) == len(source) == len(city.households)
     assert list(table.columns) == list(HOUSEHOLD_COLUMNS) + CONTRACT_COLUMNS
-    assert list(table.columns[-7:]) == list(KANTONG_COLUMNS)
+    assert list(table.columns[-8:]) == list(KANTONG_COLUMNS)
     pd.testing.assert_frame_equal(table[list(HOUSEHOLD_COLUMNS)], source[list(HOUSEHOLD_COLUMNS)], check_dtype=False)
     # kantong's columns: as geocoding the same rows in-process gives them
     hh = geocoded.households

@@ -98,7 +98,7 @@ def test_point_swapped_conflict_and_fallbacks(palangka_raya: gpd.GeoDataFrame) -
     # every row out exactly once, in input order
     table = res.table()
     assert table["ID Keluarga"].tolist() == list("ABCDEFGHIJK")
-    assert list(table.columns[-7:]) == ["kode", "geocode_status", "geocode_note", "lon", "lat", "duplicate_of", "pocket_id"]
+    assert list(table.columns[-8:]) == ["kode", "geocode_status", "geocode_note", "lon", "lat", "duplicate_of", "pocket_id", "mpi_score"]
     qa = res.qa()
     assert qa["row"].tolist() == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]  # all but the clean point row
     assert qa.loc[qa["household_id"] == "G", "reason"].iloc[0].startswith("tanpa koordinat")

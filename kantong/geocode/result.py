@@ -143,8 +143,10 @@ class GeocodeResult:
         for col in KANTONG_COLUMNS:
             if col == "pocket_id":
                 out[col] = "" if pocket_id is None else pocket_id.reindex(hh.index).fillna("").astype(str).to_numpy()
-            else:
+            elif col in hh:
                 out[col] = hh[col].to_numpy()
+            else:  # mpi_score: computed by kantong run / pockets (kantong.measures), blank here
+                out[col] = ""
         return out
 
     @cached_property
