@@ -40,6 +40,7 @@ _POCKET_COLUMNS = (
     "level",
     "severity",
     "priority_score",
+    "note",
 )
 
 #: the columns of :meth:`PocketResult.summary` (stable English identifiers)
