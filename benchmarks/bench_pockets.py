@@ -528,7 +528,7 @@ HARD_METHODS = ("scan", "scan-greedy", "esda")
 HARD_KINDS = ("round", "meet", "l_shape", "weak_middle", "border", "ring", "long")
 
 
-def run_hard_seed(seed: int, n_households: int, replicates: int, methods: list[str]) -> dict[str, dict]:
+def run_hard_seed(seed: int, n_households: int, replicates: int, methods: list[str], **options: float) -> dict[str, dict]:
     """Every method on one :func:`kantong.synthetic.shapes.hard_cases` city (positions exact)."""
     from kantong.pockets import detect_pockets, poor_mask
     from kantong.synthetic.shapes import hard_cases
@@ -547,7 +547,8 @@ def run_hard_seed(seed: int, n_households: int, replicates: int, methods: list[s
             notes: list[str] = []
         else:
             growth = "greedy" if m == "scan-greedy" else "restricted"
-            r = detect_pockets(hh, boundaries=city.boundaries, method="scan", seed=seed, replicates=replicates, growth=growth)
+            extra = options if growth == "restricted" else {}
+            r = detect_pockets(hh, boundaries=city.boundaries, method="scan", seed=seed, replicates=replicates, growth=growth, **extra)
             sets = _labels_to_sets(r.labels)
             notes = [f"{a}: {b}" for a, b in zip(r.pockets["pocket_id"], r.pockets.get("note", pd.Series("", index=r.pockets.index))) if b]
         s = score(truth, sets, HARD_KINDS)
@@ -567,7 +568,8 @@ def main_hard(args: argparse.Namespace) -> None:
     per_seed: dict[int, dict[str, dict]] = {}
     for seed in args.seeds:
         t0 = time.perf_counter()
-        per_seed[seed] = run_hard_seed(seed, args.households, args.replicates, methods)
+        extra = {"cell_p": args.cell_p} if args.cell_p is not None else {}
+        per_seed[seed] = run_hard_seed(seed, args.households, args.replicates, methods, **extra)
         print(f"seed {seed}: done in {time.perf_counter() - t0:.0f} s", flush=True)
     print(f"\nhard shapes: {args.households:,} households + shapes, {args.replicates} replicates; seeds {', '.join(map(str, args.seeds))}")
     print("mean over seeds, per shape family (recall / precision / Jaccard):")
@@ -606,6 +608,7 @@ def main() -> None:
     parser.add_argument("--detail", nargs="*", default=["scan"], help="methods whose reported pockets are listed (default: scan)")
     parser.add_argument("--province", action="store_true", help="only scan, on Kalimantan Tengah, in a subprocess: time and peak memory")
     parser.add_argument("--hard", action="store_true", help="hard shapes (kantong.synthetic.shapes.hard_cases): scan beside scan-greedy and esda")
+    parser.add_argument("--cell-p", type=float, default=None, help="with --hard: ScanOptions.cell_p of scan (default: its default)")
     args = parser.parse_args()
     if args.hard:
         args.households = args.households or 80_000

@@ -53,12 +53,13 @@ SPLIT_PERMUTATIONS = 1999
 #: a part cut off holds at least this share of the window's households
 SPLIT_MIN_SHARE = 0.25
 #: pockets closer than this (metres, cell centres) get a note on what lies between them
-NEAR_M = 1_300.0
+NEAR_M = 1_500.0
 #: a pocket at least this long (metres) kept whole gets a note that it has one rate
 LONG_M = 1_500.0
 #: pieces at most this many cells apart may be joined with the cells between them
 BRIDGE_CELLS = 3
-_CHI2_1DF_95 = 3.841458820694124  # chi-squared quantile 0.95, 1 df: pieces of other rates stay apart
+#: pieces whose one-rate test gives more than this stay apart (chi-squared 1 df, 0.999)
+JOIN_CHI2 = 10.827566170662733
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,7 @@ def _join(ctx: _Context, found: list[Window], notes: Notes) -> list[Window]:
                     continue
                 ca, na, cb, nb = (float(v) for v in (grid.c[ua].sum(), grid.n[ua].sum(), grid.c[ub].sum(), grid.n[ub].sum()))
                 stat = two_rate_d(ca, na, cb, nb)
-                if stat > _CHI2_1DF_95:
+                if stat > JOIN_CHI2:
                     apart.add(key)
                     if len(between) == 0:
                         p = _chi2_sf(stat)
@@ -290,7 +291,7 @@ def _join(ctx: _Context, found: list[Window], notes: Notes) -> list[Window]:
                         notes.setdefault(key[1], []).append(ShapeNote("split", key[0], (cb / nb, ca / na, p)))
                     continue
                 cg, ng = float(grid.c[between].sum()), float(grid.n[between].sum())
-                if ng > 0 and cg / ng < (ca + cb) / (na + nb) and two_rate_d(ca + cb, na + nb, cg, ng) > _CHI2_1DF_95:
+                if ng > 0 and cg / ng < (ca + cb) / (na + nb) and two_rate_d(ca + cb, na + nb, cg, ng) > JOIN_CHI2:
                     apart.add(key)  # the households between are not poor: two pockets
                     continue
                 units = np.union1d(np.union1d(ua, ub), between)
@@ -445,7 +446,10 @@ def note_text(notes: list[ShapeNote], pocket_of: dict[int, str]) -> str:
     from kantong._i18n import fmt_int, fmt_num, fmt_p, fmt_pct, tr
 
     texts: list[str] = []
+    split = any(n.kind == "split" and pocket_of.get(n.other) for n in notes)
     for note in notes:
+        if split and note.kind == "whole":
+            continue  # cut from a longer window: its parts' own rates are what matter
         other = pocket_of.get(note.other, "")
         v = note.values
         if note.kind == "split" and other:

@@ -35,7 +35,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import shapely.ops
 from shapely.geometry import LineString, Point
 
 from kantong.synthetic.city import make_city
@@ -280,7 +279,7 @@ def _finish(base: Any, frame: pd.DataFrame, areas: list[dict[str, Any]], to_ll: 
     for _, p in base.pockets.iterrows():
         rows.append({"pocket_id": p["pocket_id"], "kind": p["kind"], "geometry": p.geometry})
     for a in areas:
-        rows.append({"pocket_id": a["pocket_id"], "kind": a["kind"], "geometry": shapely.ops.transform(to_ll.transform, a["geometry"])})
+        rows.append({"pocket_id": a["pocket_id"], "kind": a["kind"], "geometry": shapely.transform(a["geometry"], lambda xy: np.column_stack(to_ll.transform(xy[:, 0], xy[:, 1])))})
     planted = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
     label = np.where(truth["pocket"] != "", truth["pocket"], truth["decoy"])
     counts = pd.Series(label).value_counts()
