@@ -308,8 +308,9 @@ def run_seed(seed: int, n_households: int, replicates: int, methods: list[str]) 
     out = {}
     for m in methods:
         t0 = time.perf_counter()
-        if m in KANTONG_METHODS:
-            r = detect_pockets(res, method=m, seed=seed, replicates=replicates)
+        if m in KANTONG_METHODS or m == "scan-greedy":
+            kw = {"growth": "greedy"} if m == "scan-greedy" else {}
+            r = detect_pockets(res, method=m.split("-")[0], seed=seed, replicates=replicates, **kw)
             secs = time.perf_counter() - t0
             sets = _labels_to_sets(r.labels)
         elif m == "esda":
@@ -615,7 +616,7 @@ def main() -> None:
         args.methods = args.methods or list(HARD_METHODS)
         main_hard(args)
         return
-    args.methods = [m for m in (args.methods or [*KANTONG_METHODS, *REFERENCES]) if m != "scan-greedy"]
+    args.methods = args.methods or [*KANTONG_METHODS, *REFERENCES]
     if args.province:
         args.households = args.households or 1_000_000
         main_province(args)
