@@ -40,7 +40,7 @@ in < 10 min and < 8 GB.
 Usage::
 
     python benchmarks/bench_pockets.py [--seeds 0 1 2] [--households 80000]
-    python benchmarks/bench_pockets.py --households 1000000 --province
+    python benchmarks/bench_pockets.py --households 1000000 --province [--compare]
     python benchmarks/bench_pockets.py --hard [--seeds 0 1 2] [--replicates 199]
 
 ``--hard`` plants the shapes of :func:`kantong.synthetic.shapes.hard_cases` (two strips
@@ -452,7 +452,7 @@ def _child_prepare(work: str, n_households: int, seed: int) -> None:
                       "planted": city.pockets["kind"].value_counts().to_dict()}))
 
 
-def _child_detect(work: str, replicates: int, seed: int) -> None:
+def _child_detect(work: str, replicates: int, seed: int, growth: str = "restricted") -> None:
     """Subprocess 2: only the scan detection, so that the peak memory is its own."""
     import geopandas as gpd
 
@@ -465,7 +465,7 @@ def _child_detect(work: str, replicates: int, seed: int) -> None:
     bnd = gpd.read_parquet(w / "bnd.parquet")
     rss_loaded = _max_rss_mb()
     t0 = time.perf_counter()
-    r = detect_pockets(hh, boundaries=bnd, method="scan", seed=seed, replicates=replicates)
+    r = detect_pockets(hh, boundaries=bnd, method="scan", seed=seed, replicates=replicates, growth=growth)
     secs = time.perf_counter() - t0
     pd.DataFrame({"pocket_id": r.labels.to_numpy(dtype=object).astype(str)}).to_parquet(w / "labels.parquet")
     hwm = float("nan")
@@ -499,11 +499,15 @@ def main_province(args: argparse.Namespace) -> None:
         print(f"generated {prep['n_rows']:,} households in {prep['t_gen']:.0f} s, geocoded in {prep['t_geo']:.0f} s "
               f"(separate process); planted: {prep['planted']}", flush=True)
         info = _run_child(f"_child_detect({work!r}, {args.replicates}, {seed})")
+        labels = pd.read_parquet(Path(work) / "labels.parquet")["pocket_id"]
+        old = None
+        if args.compare:  # the same households with the growth rule before issue #13
+            old = _run_child(f"_child_detect({work!r}, {args.replicates}, {seed}, 'greedy')")
+            old["labels"] = pd.read_parquet(Path(work) / "labels.parquet")["pocket_id"]
         w = Path(work)
         pos = pd.read_parquet(w / "hh.parquet", columns=["lon", "lat"])
         truth = pd.read_parquet(w / "truth.parquet")
         planted = pd.read_parquet(w / "planted.parquet")
-        labels = pd.read_parquet(w / "labels.parquet")["pocket_id"]
     lon = pos["lon"].to_numpy(dtype="float64", na_value=np.nan)
     lat = pos["lat"].to_numpy(dtype="float64", na_value=np.nan)
     valid = np.isfinite(lon) & np.isfinite(lat) & (truth["duplicate_of_row"].to_numpy() < 0)
@@ -519,6 +523,10 @@ def main_province(args: argparse.Namespace) -> None:
     print(f"  analysis cells     {info['n_cells']:,}; pockets {info['n_pockets']}")
     print(_header(""))
     print(_row("scan", s))
+    if old is not None:
+        so = score(Truth(truth, planted, valid), _labels_to_sets(old["labels"]))
+        so["seconds"] = old["seconds"]
+        print(_row("scan-greedy", so))
     if args.detail:
         print_details("scan", seed, s)
 
@@ -609,6 +617,7 @@ def main() -> None:
     parser.add_argument("--detail", nargs="*", default=["scan"], help="methods whose reported pockets are listed (default: scan)")
     parser.add_argument("--province", action="store_true", help="only scan, on Kalimantan Tengah, in a subprocess: time and peak memory")
     parser.add_argument("--hard", action="store_true", help="hard shapes (kantong.synthetic.shapes.hard_cases): scan beside scan-greedy and esda")
+    parser.add_argument("--compare", action="store_true", help="with --province: also run growth='greedy' (the rule before issue #13)")
     parser.add_argument("--cell-p", type=float, default=None, help="with --hard: ScanOptions.cell_p of scan (default: its default)")
     args = parser.parse_args()
     if args.hard:

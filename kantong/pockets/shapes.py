@@ -23,7 +23,7 @@ on into the other. So every significant window is tested for two rates:
   pocket is trimmed).
 
 Pieces next to each other (cell centres at most two cells apart, or villages that
-touch) are joined when the joined window is more likely than the stronger piece and a
+touch; at cell level also pieces at most :data:`BRIDGE_CELLS` cells apart) are joined when the joined window is more likely than the stronger piece and a
 one-rate against two-rate test (``D`` against chi-squared, 1 df) does not reject one rate
 at :data:`SPLIT_ALPHA`. Two pieces that touch but differ get a note saying so; so does a
 long pocket kept whole (two pockets meeting at an end with the same rate cannot be told
@@ -56,7 +56,7 @@ SPLIT_MIN_SHARE = 0.25
 NEAR_M = 1_500.0
 #: a pocket at least this long (metres) kept whole gets a note that it has one rate
 LONG_M = 1_500.0
-#: pieces at most this many cells apart may be joined with the cells between them
+#: pieces at most this many cells apart may be joined (the cells between stay out)
 BRIDGE_CELLS = 3
 #: pieces whose one-rate test gives more than this stay apart (chi-squared 1 df, 0.999)
 JOIN_CHI2 = 10.827566170662733
@@ -236,30 +236,26 @@ def _close(grid: _Grid, ua: np.ndarray, ub: np.ndarray, *, level: str) -> bool:
     return bool(np.isin(np.concatenate([idx[ptr[u] : ptr[u + 1]] for u in ua]), ub).any())
 
 
-def _bridge(grid: _Grid, ua: np.ndarray, ub: np.ndarray, taken: np.ndarray, *, level: str) -> np.ndarray | None:
-    """The cells between two pieces that may join: none needed when they are next to each
-    other (:func:`_close`); else, at cell level, the free cells on the way when the pieces
-    are at most :data:`BRIDGE_CELLS` cells apart; None when they are further apart."""
+def _joinable(grid: _Grid, ua: np.ndarray, ub: np.ndarray, *, level: str) -> bool | None:
+    """Whether two pieces may join: True when next to each other (:func:`_close`), False
+    when, at cell level, at most :data:`BRIDGE_CELLS` cells lie between them (the pieces
+    join across the gap, its cells stay out), None when they are further apart."""
     from scipy.spatial import cKDTree
 
     if _close(grid, ua, ub, level=level):
-        return np.zeros(0, dtype=np.int64)
+        return True
     if level != "cell":
         return None
     spacing = math.sqrt(2.0 * grid.area_km2 * 1e6 / math.sqrt(3.0))
-    ta, tb = cKDTree(grid.xy[ua]), cKDTree(grid.xy[ub])
-    gap = float(ta.query(grid.xy[ub], k=1)[0].min())
-    if gap > (BRIDGE_CELLS + 1.05) * spacing:
-        return None
-    free = np.flatnonzero(~taken)
-    free = free[np.hypot(*(grid.xy[free] - grid.xy[ua].mean(axis=0)).T) <= gap + float(np.ptp(grid.xy[ua], axis=0).max()) + spacing]
-    da, db = ta.query(grid.xy[free], k=1)[0], tb.query(grid.xy[free], k=1)[0]
-    return free[da + db <= gap + 0.5 * spacing]
+    gap = float(cKDTree(grid.xy[ua]).query(grid.xy[ub], k=1)[0].min())
+    return False if gap <= (BRIDGE_CELLS + 1.05) * spacing else None
 
 
 def _join(ctx: _Context, found: list[Window], notes: Notes) -> list[Window]:
-    """Join pieces next to each other (or a few cells apart, with the cells between) that
-    share one rate and are more likely joined."""
+    """Join pieces next to each other (or at most :data:`BRIDGE_CELLS` cells apart: a
+    strip's stilt settlements with few households between them) that share one rate and
+    are more likely joined. Pieces further apart stay apart (a strip whose middle is not
+    poor: :func:`_near` notes what lies between)."""
     from kantong.pockets._kernels import bernoulli_llr
 
     grid = ctx.grid
@@ -269,32 +265,25 @@ def _join(ctx: _Context, found: list[Window], notes: Notes) -> list[Window]:
     merged = True
     while merged:
         merged = False
-        taken = np.zeros(len(grid.n), dtype=bool)
-        for u, _, _ in pockets:
-            taken[u] = True
         for a in range(len(pockets)):
             for b in range(a + 1, len(pockets)):
                 (ua, pa, la), (ub, pb, lb) = pockets[a], pockets[b]
                 key = (int(ua.min()), int(ub.min()))
                 if key in apart:
                     continue
-                between = _bridge(grid, ua, ub, taken, level=ctx.level)
-                if between is None:
+                touching = _joinable(grid, ua, ub, level=ctx.level)
+                if touching is None:
                     continue
                 ca, na, cb, nb = (float(v) for v in (grid.c[ua].sum(), grid.n[ua].sum(), grid.c[ub].sum(), grid.n[ub].sum()))
                 stat = two_rate_d(ca, na, cb, nb)
                 if stat > JOIN_CHI2:
                     apart.add(key)
-                    if len(between) == 0:
+                    if touching:
                         p = _chi2_sf(stat)
                         notes.setdefault(key[0], []).append(ShapeNote("split", key[1], (ca / na, cb / nb, p)))
                         notes.setdefault(key[1], []).append(ShapeNote("split", key[0], (cb / nb, ca / na, p)))
                     continue
-                cg, ng = float(grid.c[between].sum()), float(grid.n[between].sum())
-                if ng > 0 and cg / ng < (ca + cb) / (na + nb) and two_rate_d(ca + cb, na + nb, cg, ng) > JOIN_CHI2:
-                    apart.add(key)  # the households between are not poor: two pockets
-                    continue
-                units = np.union1d(np.union1d(ua, ub), between)
+                units = np.union1d(ua, ub)
                 llr = float(bernoulli_llr(float(grid.c[units].sum()), float(grid.n[units].sum()), C, N, ctx.min_rr))
                 if llr > max(la, lb):
                     for k in key:
