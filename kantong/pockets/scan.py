@@ -61,9 +61,16 @@ def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, 
         if p <= alpha:
             k = int(best_k[i])
             units = nb_idx[nb_ptr[i] : nb_ptr[i] + k].copy()
+            llr = float(best[i])
             if options.growth == "restricted":
+                # the circle's hot piece is reported only on its own evidence too: its llr
+                # against the shaped windows' null (like any secondary window)
                 units = hot_part(grid, units, grid.c >= kmin, C=C, N=N, min_rr=options.min_relative_risk)
-            candidates.append((p, float(best[i]), 0, units))
+                llr = float(_kernels.bernoulli_llr(float(grid.c[units].sum()), float(grid.n[units].sum()), C, N, options.min_relative_risk))
+                p = max(p, adjusted_p(llr, 1) if llr > 0 else 1.0)
+                if p > alpha:
+                    continue
+            candidates.append((p, llr, 0, units))
     # most significant first, then (restricted growth) shaped windows before circles, then
     # the larger llr; then by smallest unit (deterministic)
     shaped_first = options.growth == "restricted"

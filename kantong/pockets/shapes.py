@@ -366,8 +366,9 @@ def _trim(ctx: _Context, window: Window) -> Window:
     occupied neighbour outside the window) is dropped when its households are more likely
     at the outside share than at the share of the window's other cells (a likelihood
     ratio below one). Mixed cells on a pocket's edge, mostly ordinary households and a
-    few of the pocket's, cost more in outline than they add. The window keeps its
-    p-value: the test was of the window; this only refines its outline."""
+    few of the pocket's, cost more in outline than they add. The trimmed window is kept
+    only when it is significant on its own (its llr against the shaped windows' null);
+    its p-value is the larger of the two."""
     from kantong.pockets._kernels import bernoulli_llr
 
     grid = ctx.grid
@@ -389,7 +390,8 @@ def _trim(ctx: _Context, window: Window) -> Window:
         return window
     kept = units[~drop]
     llr = float(bernoulli_llr(float(grid.c[kept].sum()), float(grid.n[kept].sum()), C, N, ctx.min_rr))
-    return (kept, p, llr) if llr > 0 else window
+    p_kept = max(p, ctx.adjusted_p(llr, 1)) if llr > 0 else 1.0
+    return (kept, p_kept, llr) if p_kept <= ctx.alpha else window
 
 
 def reshape_windows(
