@@ -40,7 +40,15 @@ in < 10 min and < 8 GB.
 Usage::
 
     python benchmarks/bench_pockets.py [--seeds 0 1 2] [--households 80000]
-    python benchmarks/bench_pockets.py --households 1000000 --province
+    python benchmarks/bench_pockets.py --households 1000000 --province [--compare]
+    python benchmarks/bench_pockets.py --hard [--seeds 0 1 2] [--replicates 199]
+
+``--hard`` plants the shapes of :func:`kantong.synthetic.shapes.hard_cases` (two strips
+meeting at an end at different rates, an L, a strip with a non-poor middle, a strip
+across a kelurahan border, a ring, a 4.5 km strip) into a clean city with its round
+pockets and decoys, and prints recall / precision / Jaccard per shape family for
+``scan`` (default growth), ``scan-greedy`` (``growth="greedy"``: the rule before issue
+#13) and plain esda Gi*, on the clean positions (no geocoding).
 """
 
 from __future__ import annotations
@@ -188,8 +196,8 @@ class Truth:
         self.n_poor = np.bincount(self.area[self.poor & (self.area >= 0)], minlength=m)
 
 
-def score(t: Truth, reported: list[np.ndarray]) -> dict:
-    """Recall, precision, decoys flagged and Jaccard of reported household sets."""
+def score(t: Truth, reported: list[np.ndarray], kinds: tuple[str, ...] = KINDS) -> dict:
+    """Recall, precision, decoys flagged and Jaccard of reported household sets (per kind of ``kinds``)."""
     m = len(t.ids)
     reported = [np.unique(r[t.valid[r]]) for r in reported]
     reported = [r for r in reported if len(r)]
@@ -227,7 +235,7 @@ def score(t: Truth, reported: list[np.ndarray]) -> dict:
     out: dict = {"n_reported": len(reported)}
     is_match = np.array([any(t.kind[k] != "decoy" for k in h) for h in matches], dtype=bool)
     attributed = np.array([d["kind"] for d in details], dtype=object)
-    for kd, sel in (("round", kind == "round"), ("strip", kind == "strip"), ("all", kind != "decoy")):
+    for kd, sel in [*((k, kind == k) for k in kinds), ("all", kind != "decoy")]:
         idx = np.flatnonzero(sel)
         out[f"recall_{kd}"] = float(np.mean([bool(matched_by[k]) for k in idx])) if len(idx) else np.nan
         out[f"jaccard_{kd}"] = float(jac[idx].mean()) if len(idx) else np.nan
@@ -300,8 +308,9 @@ def run_seed(seed: int, n_households: int, replicates: int, methods: list[str]) 
     out = {}
     for m in methods:
         t0 = time.perf_counter()
-        if m in KANTONG_METHODS:
-            r = detect_pockets(res, method=m, seed=seed, replicates=replicates)
+        if m in KANTONG_METHODS or m == "scan-greedy":
+            kw = {"growth": "greedy"} if m == "scan-greedy" else {}
+            r = detect_pockets(res, method=m.split("-")[0], seed=seed, replicates=replicates, **kw)
             secs = time.perf_counter() - t0
             sets = _labels_to_sets(r.labels)
         elif m == "esda":
@@ -443,7 +452,7 @@ def _child_prepare(work: str, n_households: int, seed: int) -> None:
                       "planted": city.pockets["kind"].value_counts().to_dict()}))
 
 
-def _child_detect(work: str, replicates: int, seed: int) -> None:
+def _child_detect(work: str, replicates: int, seed: int, growth: str = "restricted") -> None:
     """Subprocess 2: only the scan detection, so that the peak memory is its own."""
     import geopandas as gpd
 
@@ -456,7 +465,7 @@ def _child_detect(work: str, replicates: int, seed: int) -> None:
     bnd = gpd.read_parquet(w / "bnd.parquet")
     rss_loaded = _max_rss_mb()
     t0 = time.perf_counter()
-    r = detect_pockets(hh, boundaries=bnd, method="scan", seed=seed, replicates=replicates)
+    r = detect_pockets(hh, boundaries=bnd, method="scan", seed=seed, replicates=replicates, growth=growth)
     secs = time.perf_counter() - t0
     pd.DataFrame({"pocket_id": r.labels.to_numpy(dtype=object).astype(str)}).to_parquet(w / "labels.parquet")
     hwm = float("nan")
@@ -490,11 +499,15 @@ def main_province(args: argparse.Namespace) -> None:
         print(f"generated {prep['n_rows']:,} households in {prep['t_gen']:.0f} s, geocoded in {prep['t_geo']:.0f} s "
               f"(separate process); planted: {prep['planted']}", flush=True)
         info = _run_child(f"_child_detect({work!r}, {args.replicates}, {seed})")
+        labels = pd.read_parquet(Path(work) / "labels.parquet")["pocket_id"]
+        old = None
+        if args.compare:  # the same households with the growth rule before issue #13
+            old = _run_child(f"_child_detect({work!r}, {args.replicates}, {seed}, 'greedy')")
+            old["labels"] = pd.read_parquet(Path(work) / "labels.parquet")["pocket_id"]
         w = Path(work)
         pos = pd.read_parquet(w / "hh.parquet", columns=["lon", "lat"])
         truth = pd.read_parquet(w / "truth.parquet")
         planted = pd.read_parquet(w / "planted.parquet")
-        labels = pd.read_parquet(w / "labels.parquet")["pocket_id"]
     lon = pos["lon"].to_numpy(dtype="float64", na_value=np.nan)
     lat = pos["lat"].to_numpy(dtype="float64", na_value=np.nan)
     valid = np.isfinite(lon) & np.isfinite(lat) & (truth["duplicate_of_row"].to_numpy() < 0)
@@ -510,8 +523,88 @@ def main_province(args: argparse.Namespace) -> None:
     print(f"  analysis cells     {info['n_cells']:,}; pockets {info['n_pockets']}")
     print(_header(""))
     print(_row("scan", s))
+    if old is not None:
+        so = score(Truth(truth, planted, valid), _labels_to_sets(old["labels"]))
+        so["seconds"] = old["seconds"]
+        print(_row("scan-greedy", so))
     if args.detail:
         print_details("scan", seed, s)
+
+
+# ---- hard shapes mode ------------------------------------------------------------------
+
+HARD_METHODS = ("scan", "scan-greedy", "esda")
+HARD_KINDS = ("round", "meet", "l_shape", "weak_middle", "border", "ring", "long")
+
+
+def run_hard_seed(seed: int, n_households: int, replicates: int, methods: list[str], **options: float) -> dict[str, dict]:
+    """Every method on one :func:`kantong.synthetic.shapes.hard_cases` city (positions exact)."""
+    from kantong.pockets import detect_pockets, poor_mask
+    from kantong.synthetic.shapes import hard_cases
+
+    city = hard_cases(seed=seed, n_households=n_households)
+    hh = city.households
+    lon, lat = hh["lon"].to_numpy(float), hh["lat"].to_numpy(float)
+    valid = np.isfinite(lon) & np.isfinite(lat)
+    truth = Truth(city.truth, city.pockets, valid)
+    poor = poor_mask(hh).fillna(False).to_numpy(dtype=bool)
+    out = {}
+    for m in methods:
+        t0 = time.perf_counter()
+        if m == "esda":
+            sets = ref_esda(lon, lat, poor, valid, seed=seed, permutations=replicates)
+            notes: list[str] = []
+        else:
+            growth = "greedy" if m == "scan-greedy" else "restricted"
+            extra = options if growth == "restricted" else {}
+            r = detect_pockets(hh, boundaries=city.boundaries, method="scan", seed=seed, replicates=replicates, growth=growth, **extra)
+            sets = _labels_to_sets(r.labels)
+            notes = [f"{a}: {b}" for a, b in zip(r.pockets["pocket_id"], r.pockets.get("note", pd.Series("", index=r.pockets.index))) if b]
+        s = score(truth, sets, HARD_KINDS)
+        s["seconds"] = time.perf_counter() - t0
+        s["notes"] = notes
+        out[m] = s
+    return out
+
+
+HARD_COLS = [("recall", "recall"), ("precision", "precis."), ("jaccard", "jaccard")]
+
+
+def main_hard(args: argparse.Namespace) -> None:
+    methods = [m for m in args.methods if m in HARD_METHODS] or list(HARD_METHODS)
+    print("warming up (numba, esda) ...", flush=True)
+    _warm_up(("scan", "esda"))
+    per_seed: dict[int, dict[str, dict]] = {}
+    for seed in args.seeds:
+        t0 = time.perf_counter()
+        extra = {"cell_p": args.cell_p} if args.cell_p is not None else {}
+        per_seed[seed] = run_hard_seed(seed, args.households, args.replicates, methods, **extra)
+        print(f"seed {seed}: done in {time.perf_counter() - t0:.0f} s", flush=True)
+    print(f"\nhard shapes: {args.households:,} households + shapes, {args.replicates} replicates; seeds {', '.join(map(str, args.seeds))}")
+    print("mean over seeds, per shape family (recall / precision / Jaccard):")
+    print(f"{'kind':<13}" + "".join(f"{m:>24}" for m in methods))
+    for kd in (*HARD_KINDS, "all"):
+        cells = []
+        for m in methods:
+            v = [np.nanmean([per_seed[s][m][f"{k}_{kd}"] for s in args.seeds]) for k, _ in HARD_COLS]
+            cells.append(" / ".join("-" if math.isnan(x) else f"{x:.2f}" for x in v))
+        print(f"{kd:<13}" + "".join(f"{c:>24}" for c in cells))
+    for key, label in (("decoys_flagged", "decoys"), ("n_reported", "reported"), ("elsewhere", "elsewhere"), ("seconds", "seconds")):
+        vals = [np.mean([per_seed[s][m][key] for s in args.seeds]) for m in methods]
+        print(f"{label:<13}" + "".join(f"{v:>24.1f}" for v in vals))
+    print("\nper seed (all kinds): recall / precision / Jaccard, decoys, seconds")
+    for m in methods:
+        for s in args.seeds:
+            r = per_seed[s][m]
+            print(f"  {m:<12} seed {s}: {r['recall_all']:.2f} / {r['precision_all']:.2f} / {r['jaccard_all']:.2f}, "
+                  f"decoys {r['decoys_flagged']}, {r['seconds']:.1f} s")
+    print("targets: every planted pocket recall and precision >= 0.90 per shape family, no decoy, mean Jaccard >= 0.80")
+    for m in args.detail:
+        if m in methods:
+            for s in args.seeds:
+                print_details(m, s, per_seed[s][m])
+                for note in per_seed[s][m]["notes"]:
+                    print(f"   note {note}")
 
 
 def main() -> None:
@@ -519,10 +612,20 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--households", type=int, default=None, help="80,000 by default; 1,000,000 with --province")
     parser.add_argument("--replicates", type=int, default=999)
-    parser.add_argument("--methods", nargs="+", default=[*KANTONG_METHODS, *REFERENCES], choices=[*KANTONG_METHODS, *REFERENCES])
+    parser.add_argument("--methods", nargs="+", default=None, choices=[*KANTONG_METHODS, *REFERENCES, "scan-greedy"],
+                        help="default: all; with --hard: scan, scan-greedy (the growth rule before issue #13) and esda")
     parser.add_argument("--detail", nargs="*", default=["scan"], help="methods whose reported pockets are listed (default: scan)")
     parser.add_argument("--province", action="store_true", help="only scan, on Kalimantan Tengah, in a subprocess: time and peak memory")
+    parser.add_argument("--hard", action="store_true", help="hard shapes (kantong.synthetic.shapes.hard_cases): scan beside scan-greedy and esda")
+    parser.add_argument("--compare", action="store_true", help="with --province: also run growth='greedy' (the rule before issue #13)")
+    parser.add_argument("--cell-p", type=float, default=None, help="with --hard: ScanOptions.cell_p of scan (default: its default)")
     args = parser.parse_args()
+    if args.hard:
+        args.households = args.households or 80_000
+        args.methods = args.methods or list(HARD_METHODS)
+        main_hard(args)
+        return
+    args.methods = args.methods or [*KANTONG_METHODS, *REFERENCES]
     if args.province:
         args.households = args.households or 1_000_000
         main_province(args)

@@ -9,8 +9,11 @@ methods:
 ``"scan"`` (default)
     Kulldorff's spatial scan statistic, Bernoulli model, on h3 cells: circular windows
     up to ``max_radius`` as SaTScan does, plus windows grown over adjacent cells so that
-    a strip along a river bank is one pocket; Monte Carlo p-values; secondary pockets
-    that do not overlap more likely ones.
+    a strip along a river bank is one pocket (restricted growth: only cells poor on
+    their own, Tango and Takahashi 2012); Monte Carlo p-values; secondary pockets
+    that do not overlap more likely ones; touching pieces split or joined by a
+    one-rate against two-rate test, the ``note`` of a pocket saying why
+    (:mod:`~kantong.pockets.shapes`).
 ``"gistar"``
     Getis-Ord Gi* of cell shares (esda) with Benjamini-Hochberg FDR control; adjacent
     significant hot cells merged into one pocket, kept when its share is significantly
@@ -25,7 +28,8 @@ count in no rate (CONTRACT.md). Outlines are unions of cells, never household po
 Modules, in the order a household meets them: :mod:`~kantong.pockets.poverty` (who is
 poor, village figures), :mod:`~kantong.pockets.grid` (h3 cells or villages, their
 neighbours), :mod:`~kantong.pockets.scan` with :mod:`~kantong.pockets._kernels` (the
-scan statistic), :mod:`~kantong.pockets.hotspots` (Gi*, DBSCAN, FDR),
+scan statistic), :mod:`~kantong.pockets.shapes` (split, join, notes),
+:mod:`~kantong.pockets.hotspots` (Gi*, DBSCAN, FDR),
 :mod:`~kantong.pockets.priority` (the rank), :mod:`~kantong.pockets.assemble` (the
 pocket figures), :mod:`~kantong.pockets.result` (:class:`PocketResult`),
 :mod:`~kantong.pockets.options` (:class:`ScanOptions`) and

@@ -17,8 +17,12 @@ The kernels take their inputs grouped in tuples (numba compiles them like separa
 arguments):
 
 ``graph``
-    ``(nb_ptr, nb_idx, adj_ptr, adj_idx)``: CSR lists of each cell's cells by increasing
-    distance (circles) and of its adjacent cells (growth).
+    ``(nb_ptr, nb_idx, adj_ptr, adj_idx, kmin)``: CSR lists of each cell's cells by
+    increasing distance (circles) and of its adjacent cells (growth), and per cell the
+    fewest poor households that let a growth add it (restricted growth, Tango and
+    Takahashi 2012: a cell whose own binomial p-value against the overall rate is not
+    small is never added; all zeros for the unrestricted greedy growth). The threshold
+    depends only on the cell's households, so it is the same in every replicate.
 ``lim``
     ``(max_n, min_poor, C, N, min_rr)`` as floats: the largest window in households,
     the fewest poor households of a window, the totals and the minimum relative risk.
@@ -118,14 +122,18 @@ def _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds):  # type: ignore[no-untyp
 
 @njit(cache=True)
 def _best_frontier(frontier, nf, cc, nn, cells, lim):  # type: ignore[no-untyped-def]
-    """The frontier cell whose addition gives the largest llr: (its position, llr)."""
-    c_cell, n_cell = cells
+    """The frontier cell whose addition gives the largest llr: (its position, llr).
+
+    Cells with fewer poor households than their ``kmin`` are never picked."""
+    c_cell, n_cell, kmin = cells
     max_n, _, C, N, min_rr = lim
     pick = -1
     pick_v = -1.0
     pick_pos = -1
     for f in range(nf):
         j = frontier[f]
+        if c_cell[j] < kmin[j]:
+            continue
         n2 = nn + n_cell[j]
         if n2 > max_n:
             continue
@@ -148,7 +156,7 @@ def _grow(seed, cells, adj, lim, max_cells, patience, scratch, prune=True):  # t
     ``scratch`` is ``(mark, members)``: ``members`` receives the cells in the order they
     were added; ``mark`` is an array of zeros (restored to zeros on return).
     """
-    c_cell, n_cell = cells
+    c_cell, n_cell, _ = cells
     adj_ptr, adj_idx = adj
     _, min_poor, C, N, min_rr = lim
     mark, members = scratch
@@ -209,7 +217,7 @@ def _prune(members, size, cells, adj, mark, lim, llr):  # type: ignore[no-untype
     path picks up boundary cells early that later additions make a burden. Only cells
     with at most one neighbour in the window are dropped, so the window never breaks
     into pieces. ``members[:size]`` is compacted in place; returns (llr, new size)."""
-    c_cell, n_cell = cells
+    c_cell, n_cell, _ = cells
     adj_ptr, adj_idx = adj
     _, min_poor, C, N, min_rr = lim
     cc = 0.0
@@ -256,7 +264,7 @@ def _prune(members, size, cells, adj, mark, lim, llr):  # type: ignore[no-untype
 @njit(cache=True)
 def _max_stat(c_cell, n_cell, graph, lim, ilim):  # type: ignore[no-untyped-def]
     """The scan statistics of one data set: the largest llr over circles, and over grown windows."""
-    nb_ptr, nb_idx, adj_ptr, adj_idx = graph
+    nb_ptr, nb_idx, adj_ptr, adj_idx, kmin = graph
     max_cells, n_seeds, patience = ilim
     best, best_k = _circles(c_cell, n_cell, nb_ptr, nb_idx, lim)
     top_c = 0.0
@@ -268,7 +276,7 @@ def _max_stat(c_cell, n_cell, graph, lim, ilim):  # type: ignore[no-untyped-def]
         seeds = _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds)
         scratch = (np.zeros(len(n_cell), dtype=np.int8), np.empty(max_cells, dtype=np.int64))
         for s in range(len(seeds)):
-            v, _ = _grow(seeds[s], (c_cell, n_cell), (adj_ptr, adj_idx), lim, max_cells, patience, scratch)
+            v, _ = _grow(seeds[s], (c_cell, n_cell, kmin), (adj_ptr, adj_idx), lim, max_cells, patience, scratch)
             if v > top_g:
                 top_g = v
     return top_c, top_g
@@ -293,7 +301,7 @@ def observed_windows(c_cell, n_cell, graph, lim, ilim):  # type: ignore[no-untyp
     Returns the best circle per centre (llr, size) and, for each seed, the grown
     window (llr, its cells in a padded array, its size).
     """
-    nb_ptr, nb_idx, adj_ptr, adj_idx = graph
+    nb_ptr, nb_idx, adj_ptr, adj_idx, kmin = graph
     max_cells, n_seeds, patience = ilim
     best, best_k = _circles(c_cell, n_cell, nb_ptr, nb_idx, lim)
     seeds = _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds) if (n_seeds > 0 and max_cells > 1) else np.zeros(0, dtype=np.int64)
@@ -303,7 +311,7 @@ def observed_windows(c_cell, n_cell, graph, lim, ilim):  # type: ignore[no-untyp
     scratch = (np.zeros(len(n_cell), dtype=np.int8), np.empty(max(max_cells, 1), dtype=np.int64))
     members = scratch[1]
     for s in range(len(seeds)):
-        v, size = _grow(seeds[s], (c_cell, n_cell), (adj_ptr, adj_idx), lim, max_cells, patience, scratch)
+        v, size = _grow(seeds[s], (c_cell, n_cell, kmin), (adj_ptr, adj_idx), lim, max_cells, patience, scratch)
         grown_llr[s] = v
         grown_size[s] = size
         grown_cells[s, :size] = members[:size]

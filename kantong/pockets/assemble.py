@@ -11,6 +11,7 @@ from kantong._vocab import DIMENSIONS
 from kantong.pockets.grid import Window, _Grid, _unit_for_all_rows
 from kantong.pockets.priority import priority, priority_criteria
 from kantong.pockets.result import _POCKET_COLUMNS
+from kantong.pockets.shapes import Notes, note_text
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -26,9 +27,13 @@ def _assemble(
     positioned: np.ndarray,
     level: str,
     boundaries: gpd.GeoDataFrame | None,
+    notes: Notes | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.Series, gpd.GeoDataFrame]:
     """The pockets frame (ranked by :func:`priority`, ``pocket_id`` following the rank),
-    the ``pocket_id`` of every household row and the cells frame."""
+    the ``pocket_id`` of every household row and the cells frame.
+
+    ``notes`` (keyed by a window's smallest unit) give each pocket's ``note``: why it has
+    its shape (:func:`~kantong.pockets.shapes.note_text`); blank without."""
     import geopandas as gpd
 
     m = len(grid.n)
@@ -50,6 +55,8 @@ def _assemble(
     order = np.argsort(rank, kind="stable")
     width = max(2, len(str(len(frame))))
     ids = np.array([f"K{r:0{width}d}" for r in rank], dtype=object)
+    pocket_of = {int(units.min()): str(ids[k]) for k, (units, _, _) in enumerate(found)}
+    frame["note"] = [note_text((notes or {}).get(int(units.min()), []), pocket_of) for units, _, _ in found]
     frame.insert(0, "rank", rank)
     frame.insert(0, "pocket_id", ids)
     pockets = gpd.GeoDataFrame(frame, geometry=geoms if geoms else [], crs=4326)

@@ -16,6 +16,7 @@ from kantong.pockets.grid import Window, _cell_grid, _Grid, _village_grid
 from kantong.pockets.options import ScanOptions, check_option_names
 from kantong.pockets.poverty import poor_mask
 from kantong.pockets.result import _POCKET_COLUMNS, PocketParams, PocketResult, PocketStats, fmt_alpha
+from kantong.pockets.shapes import Notes
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -60,7 +61,7 @@ def detect_pockets(
     options
         The tuning options (:class:`ScanOptions`: replicates, resolution, max_radius,
         max_share, min_relative_risk, min_poor, min_positioned, local_radius, seeds,
-        patience); defaults when None.
+        patience, growth, cell_p); defaults when None.
     boundaries
         Village polygons, for the village-level fallback and names (taken from the
         GeocodeResult when given one).
@@ -122,8 +123,8 @@ def detect_pockets(
     level, grid, note = _analysis_units(hh, rows, opts, boundaries=boundaries, poor=poor)
     if grid is None:
         return _empty(hh, note, level, **common)
-    found, null = _find(grid, rows, method=method, seed=seed, alpha=alpha, options=opts, level=level)
-    pockets, labels, cells = _assemble(hh, grid, found, positioned=rows.positioned, level=level, boundaries=boundaries)
+    found, null, notes = _find(grid, rows, method=method, seed=seed, alpha=alpha, options=opts, level=level)
+    pockets, labels, cells = _assemble(hh, grid, found, positioned=rows.positioned, level=level, boundaries=boundaries, notes=notes)
     message = note
     if len(pockets) == 0:
         message = (message + " " if message else "") + tr(
@@ -199,15 +200,18 @@ def _analysis_units(
     return level, grid, note
 
 
-def _find(grid: _Grid, rows: _Rows, *, method: str, seed: int, alpha: float, options: ScanOptions, level: str) -> tuple[list[Window], np.ndarray]:
-    """The windows of ``method`` (and the scan's null statistics), after the local contrast."""
+def _find(grid: _Grid, rows: _Rows, *, method: str, seed: int, alpha: float, options: ScanOptions, level: str) -> tuple[list[Window], np.ndarray, Notes]:
+    """The windows of ``method`` (and the scan's null statistics and shape notes), after
+    the local contrast."""
     from kantong.pockets.hotspots import _dbscan_method, _gistar_method
     from kantong.pockets.scan import _local_contrast, _scan_method
+    from kantong.pockets.shapes import near_notes
 
     min_rr, min_poor = options.min_relative_risk, options.min_poor
     null = np.zeros(0)
+    notes: Notes = {}
     if method == "scan":
-        found, null = _scan_method(grid, seed=seed, alpha=alpha, options=options, level=level)
+        found, null, notes = _scan_method(grid, seed=seed, alpha=alpha, options=options, level=level)
     elif method == "gistar":
         found = _gistar_method(grid, seed=seed, alpha=alpha, replicates=options.replicates, min_rr=min_rr, min_poor=min_poor)
     else:
@@ -215,7 +219,9 @@ def _find(grid: _Grid, rows: _Rows, *, method: str, seed: int, alpha: float, opt
         found = _dbscan_method(grid, (rows.lon, rows.lat), use, alpha=alpha, min_rr=min_rr, min_poor=min_poor)
     if options.local_radius is not None and level == "cell":
         found = _local_contrast(grid, found, min_rr=min_rr, radius=options.local_radius)
-    return found, null
+    if method == "scan" and options.growth == "restricted":
+        notes = near_notes(grid, found, notes, level=level)
+    return found, null, notes
 
 
 def _comparison_note(hh: pd.DataFrame) -> str:

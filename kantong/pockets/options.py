@@ -9,7 +9,10 @@ from typing import Any
 from kantong._errors import OptionError
 from kantong._i18n import tr
 
-__all__ = ["ScanOptions"]
+__all__ = ["GROWTHS", "ScanOptions"]
+
+#: the growth rules of shaped windows; the first is the default
+GROWTHS: tuple[str, ...] = ("restricted", "greedy")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +50,17 @@ class ScanOptions:
         Grown windows (scan) start from this many strongest circle centres.
     patience
         A grown window stops after this many additions without a better window.
+    growth
+        How shaped windows grow and pieces are joined. ``"restricted"`` (default): a
+        growth only adds a cell whose own binomial p-value (its poor households
+        against the overall share) is below ``cell_p`` (Tango and Takahashi 2012), in
+        the data and in every replicate alike; touching pieces are joined, and a
+        window split in two, only as a test of one poverty rate against two says
+        (see :mod:`kantong.pockets.shapes`). ``"greedy"``: any adjacent cell that
+        raises the likelihood, pieces joined whenever the joined window is more
+        likely (the rule before 0.13; kept for comparison).
+    cell_p
+        The cell p-value bound of the restricted growth.
 
     Examples
     --------
@@ -66,10 +80,17 @@ class ScanOptions:
     local_radius: float | None = 2000.0
     seeds: int = 16
     patience: int = 12
+    growth: str = "restricted"
+    cell_p: float = 0.2
 
     def __post_init__(self) -> None:
         if self.replicates < 9:
             raise OptionError(tr("replikasi minimal 9", "at least 9 replicates"))
+        if self.growth not in GROWTHS:
+            raise OptionError(tr("growth harus salah satu dari {g}, bukan {v!r}", "growth must be one of {g}, not {v!r}",
+                                 g=", ".join(GROWTHS), v=self.growth))
+        if not 0.0 < self.cell_p <= 1.0:
+            raise OptionError(tr("cell_p harus di antara 0 dan 1", "cell_p must be between 0 and 1"))
 
     def merged(self, **overrides: Any) -> ScanOptions:
         """A copy with ``overrides`` (field names) applied; unknown names raise TypeError."""

@@ -40,6 +40,7 @@ _POCKET_COLUMNS = (
     "level",
     "severity",
     "priority_score",
+    "note",
 )
 
 #: the columns of :meth:`PocketResult.summary` (stable English identifiers)
@@ -257,7 +258,8 @@ class PocketResult:
     def report(self, *, max_pockets: int = 10) -> str:
         """A few lines a planner can read: what was found, how, on what (in the current
         language, numbers formatted for it), then one line per pocket in rank order (at
-        most ``max_pockets``), then the notes.
+        most ``max_pockets``), the shape notes of those pockets (why a strip is one
+        pocket or two: the ``note`` column), then the notes.
 
         Examples
         --------
@@ -321,4 +323,10 @@ def _pocket_lines(pockets: pd.DataFrame, *, max_pockets: int) -> list[str]:
         )
     if len(frame) > max_pockets:
         lines.append(tr("  … dan {k} kantong lain", "  … and {k} more pockets", k=fmt_int(len(frame) - max_pockets)))
+    if "note" in frame:
+        shown = frame.head(max_pockets)
+        notes = [(pid, str(n)) for pid, n in zip(shown["pocket_id"], shown["note"]) if isinstance(n, str) and n]
+        if notes:
+            lines.append(tr("Bentuk kantong:", "Pocket shapes:"))
+            lines.extend(f"  {pid}: {n}" for pid, n in notes)
     return lines

@@ -16,16 +16,19 @@ import numpy as np
 
 from kantong.pockets.grid import Window, _Grid, _neighbours_by_distance
 from kantong.pockets.options import ScanOptions
+from kantong.pockets.shapes import Notes, _close, hot_part, reshape_windows
 
 __all__ = ["_local_contrast", "_merge_neighbours", "_scan_method"]
 
 
-def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, level: str) -> tuple[list[Window], np.ndarray]:
-    """Significant, non-overlapping scan windows (most likely first) and the null statistics.
+def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, level: str) -> tuple[list[Window], np.ndarray, Notes]:
+    """Significant, non-overlapping scan windows (most likely first), the null statistics
+    and the shape notes.
 
-    Returns the windows as (units, adjusted p-value, llr), adjacent pieces merged, and
+    Returns the windows as (units, adjusted p-value, llr), adjacent pieces merged (and,
+    with the restricted growth, split: :func:`~kantong.pockets.shapes.reshape_windows`),
     the ``(replicates, 2)`` array of the largest circle and grown-window llr of every
-    Monte Carlo replicate.
+    Monte Carlo replicate, and the notes keyed by each window's smallest unit.
     """
     from kantong.pockets import _kernels
 
@@ -38,7 +41,8 @@ def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, 
         max_cells = int(max(1, math.floor(math.pi * (max_radius / 1000.0) ** 2 / grid.area_km2)))
     else:
         max_cells = max(1, len(n_cell) // 4)
-    graph = (nb_ptr, nb_idx, adj_ptr, adj_idx)
+    kmin = _cell_thresholds(grid.n, C / N, options.cell_p) if options.growth == "restricted" else np.zeros(len(n_cell))
+    graph = (nb_ptr, nb_idx, adj_ptr, adj_idx, kmin)
     lim = (float(options.max_share * N), float(options.min_poor), C, N, float(options.min_relative_risk))
     ilim = (int(max_cells), int(options.seeds), int(options.patience))
 
@@ -56,9 +60,21 @@ def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, 
         p = adjusted_p(float(best[i]), 0)
         if p <= alpha:
             k = int(best_k[i])
-            candidates.append((p, float(best[i]), 0, nb_idx[nb_ptr[i] : nb_ptr[i] + k].copy()))
-    # most significant first, then the larger llr; then by smallest unit (deterministic)
-    candidates.sort(key=lambda t: (t[0], -t[1], t[2], int(t[3].min())))
+            units = nb_idx[nb_ptr[i] : nb_ptr[i] + k].copy()
+            llr = float(best[i])
+            if options.growth == "restricted":
+                # the circle's hot piece is reported only on its own evidence too: its llr
+                # against the shaped windows' null (like any secondary window)
+                units = hot_part(grid, units, grid.c >= kmin, C=C, N=N, min_rr=options.min_relative_risk)
+                llr = float(_kernels.bernoulli_llr(float(grid.c[units].sum()), float(grid.n[units].sum()), C, N, options.min_relative_risk))
+                p = max(p, adjusted_p(llr, 1) if llr > 0 else 1.0)
+                if p > alpha:
+                    continue
+            candidates.append((p, llr, 0, units))
+    # most significant first, then (restricted growth) shaped windows before circles, then
+    # the larger llr; then by smallest unit (deterministic)
+    shaped_first = options.growth == "restricted"
+    candidates.sort(key=lambda t: (t[0], -t[2] if shaped_first else 0, -t[1], t[2], int(t[3].min())))
     taken = np.zeros(len(n_cell), dtype=bool)
     found: list[Window] = []
     for p, llr, _, units in candidates:
@@ -66,7 +82,32 @@ def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, 
             continue
         taken[units] = True
         found.append((np.sort(units), p, llr))
-    return _merge_neighbours(grid, found, C=C, N=N, min_rr=options.min_relative_risk, level=level), null
+    if options.growth == "greedy":
+        return _merge_neighbours(grid, found, C=C, N=N, min_rr=options.min_relative_risk, level=level), null, {}
+    found, notes = reshape_windows(grid, found, adjusted_p=adjusted_p, alpha=alpha, min_rr=options.min_relative_risk,
+                                   min_poor=float(options.min_poor), seed=seed, level=level)
+    return found, null, notes
+
+
+def _cell_thresholds(n: np.ndarray, rate: float, cell_p: float) -> np.ndarray:
+    """Per cell, the fewest poor households whose binomial upper-tail p-value (``n`` households
+    at ``rate``) is below ``cell_p``: the cells a restricted growth may add.
+
+    Examples
+    --------
+    >>> _cell_thresholds(np.array([1, 15, 30]), 0.07, 0.2).tolist()
+    [1.0, 3.0, 4.0]
+    """
+    from scipy.stats import binom
+
+    sizes = np.unique(n)
+    k = np.arange(int(sizes.max()) + 2 if len(sizes) else 1)
+    table = np.empty(len(sizes))
+    for i, m in enumerate(sizes):
+        sf = binom.sf(k[: m + 1] - 1, m, rate)  # P(X >= k)
+        ok = np.flatnonzero(sf < cell_p)
+        table[i] = float(ok[0]) if len(ok) else float(m + 1)
+    return table[np.searchsorted(sizes, n)].astype(np.float64)
 
 
 def _null_statistics(grid: _Grid, n_cell: np.ndarray, kernel_args: tuple, *, seed: int, replicates: int) -> np.ndarray:
@@ -115,7 +156,7 @@ def _merge_neighbours(grid: _Grid, found: list[Window], *, C: float, N: float, m
     """Join a less likely pocket to a more likely one next to it (cell centres at most
     two cells apart: one empty cell between them; villages that touch) when the
     joined window is more likely than the stronger one alone: one strip, not a chain
-    of pieces."""
+    of pieces (the rule of ``growth="greedy"``)."""
     from kantong.pockets._kernels import bernoulli_llr
 
     if len(found) < 2:
@@ -139,19 +180,6 @@ def _merge_neighbours(grid: _Grid, found: list[Window], *, C: float, N: float, m
             if merged:
                 break
     return pockets
-
-
-def _close(grid: _Grid, ua: np.ndarray, ub: np.ndarray, *, level: str) -> bool:
-    """Whether two unit sets are next to each other: cell centres at most two cells apart
-    (one empty cell between them), or villages that touch."""
-    from scipy.spatial import cKDTree
-
-    if level == "cell":
-        spacing = math.sqrt(2.0 * grid.area_km2 * 1e6 / math.sqrt(3.0))
-        d, _ = cKDTree(grid.xy[ua]).query(grid.xy[ub], k=1)
-        return bool((d <= 2.05 * spacing).any())
-    ptr, idx = grid.adjacency
-    return bool(np.isin(np.concatenate([idx[ptr[u] : ptr[u + 1]] for u in ua]), ub).any())
 
 
 def _local_contrast(

@@ -1,0 +1,134 @@
+"""Pocket shape (issue #13): hard planted shapes as small deterministic fixtures, the
+notes that say why, the old growth rule still selectable, and p-values under the null."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kantong import OptionError
+from kantong._i18n import language
+from kantong.pockets import ScanOptions, detect_pockets
+from kantong.pockets.scan import _cell_thresholds
+from kantong.pockets.shapes import two_rate_d
+from kantong.synthetic import make_city
+from kantong.synthetic.shapes import HARD_SHAPES, hard_cases
+
+#: pockets expected per shape (the weak middle's two halves; the meeting strips' two rates)
+EXPECTED = {"meet": 2, "l_shape": 1, "weak_middle": 2, "border": 1, "ring": 1, "long": 1}
+#: the fixture's seed per shape (0 unless given)
+SEEDS = {"meet": 1}
+
+
+def _detect(name: str, **kw):
+    seed = SEEDS.get(name, 0)
+    city = hard_cases(seed=seed, n_households=4_000, shapes=(name,), n_round=0, n_decoys=0)
+    with language("en"):
+        res = detect_pockets(city.households, boundaries=city.boundaries, seed=seed, replicates=99, max_share=0.25, **kw)
+    return city, res
+
+
+def _areas(city) -> np.ndarray:
+    t = city.truth
+    return np.where(t["pocket"] != "", t["pocket"], np.where(t["decoy"] != "", t["decoy"], "-"))
+
+
+def _jaccard(labels: np.ndarray, area: np.ndarray, pid: str, planted: str) -> float:
+    a, b = labels == pid, area == planted
+    return float((a & b).sum() / (a | b).sum())
+
+
+@pytest.fixture(scope="module", params=HARD_SHAPES)
+def shape_result(request):
+    return request.param, *_detect(request.param)
+
+
+def test_hard_cases_are_deterministic_and_plant_what_they_say() -> None:
+    a = hard_cases(seed=2, n_households=3_000, shapes=("meet", "ring"), n_round=1, n_decoys=1)
+    b = hard_cases(seed=2, n_households=3_000, shapes=("meet", "ring"), n_round=1, n_decoys=1)
+    pd.testing.assert_frame_equal(a.households, b.households)
+    kinds = a.pockets.set_index("pocket_id")["kind"].to_dict()
+    assert sorted(kinds.values()) == ["decoy", "meet", "meet", "ring", "round"]
+    share = a.pockets.set_index("pocket_id")["share_poor"]
+    meet = [k for k, v in kinds.items() if v == "meet"]
+    assert share[meet].round(2).tolist() == [0.55, 0.30]
+    # only planted families inside a shape, and every row is in the truth
+    assert len(a.truth) == len(a.households)
+    assert (a.truth["pocket"] != "").sum() == a.pockets.loc[a.pockets["kind"] != "decoy", "n_households"].sum()
+
+
+def test_each_hard_shape_comes_out_as_its_pockets(shape_result) -> None:
+    name, city, res = shape_result
+    area = _areas(city)
+    labels = res.labels.to_numpy(dtype=object)
+    planted = city.pockets.loc[city.pockets["kind"] == name, "pocket_id"].tolist()
+    assert len(res.pockets) == EXPECTED[name], res.pockets[["pocket_id", "n_households", "note"]]
+    matched = set()
+    for pid in res.pockets["pocket_id"]:
+        mine = pd.Series(area[labels == pid]).value_counts()
+        top = str(mine.index[0])
+        assert top in planted  # every pocket lies mostly on a planted pocket, none on the middle
+        assert mine.iloc[0] / mine.sum() >= 0.7
+        matched.add(top)
+        assert _jaccard(labels, area, pid, top) >= 0.5
+    assert matched == set(planted)  # each planted pocket is found once
+
+
+def test_the_old_growth_glues_two_strips_that_meet() -> None:
+    city, res = _detect("meet", growth="greedy")
+    assert len(res.pockets) == 1
+    area = _areas(city)
+    inside = pd.Series(area[res.labels.to_numpy(dtype=object) == res.pockets["pocket_id"].iloc[0]]).value_counts()
+    assert inside.get("H1", 0) > 200 and inside.get("H2", 0) > 200  # one pocket holding both
+    assert (res.pockets["note"] == "").all()
+
+
+def test_notes_say_why_strips_are_apart_or_whole() -> None:
+    _, meet = _detect("meet")
+    notes = " ".join(meet.pockets["note"])
+    others = set(meet.pockets["pocket_id"])
+    assert "poverty rate differs" in notes and any(pid in notes for pid in others)
+    _, weak = _detect("weak_middle")
+    assert all("away; between them" in n for n in weak.pockets["note"])
+    _, long = _detect("long")
+    note = long.pockets["note"].iloc[0]
+    assert ("Long (" in note or "Joined from touching pieces" in note) and "one poverty rate" in note
+
+
+def test_a_strip_across_a_border_names_both_kelurahan() -> None:
+    _, res = _detect("border")
+    assert len(res.pockets) == 1
+    assert len(str(res.pockets["kelurahan"].iloc[0]).split(", ")) >= 2
+
+
+def test_growth_option_is_checked() -> None:
+    with pytest.raises(OptionError):
+        ScanOptions(growth="bogus")
+    with pytest.raises(OptionError):
+        ScanOptions(cell_p=0.0)
+    assert ScanOptions().growth == "restricted"
+
+
+def test_cell_thresholds_and_two_rate_statistic_by_hand() -> None:
+    # P(X >= 3 | 15, 0.07) = 0.0860 < 0.2 <= P(X >= 2) = 0.2839
+    assert _cell_thresholds(np.array([15, 1, 15]), 0.07, 0.2).tolist() == [3.0, 1.0, 3.0]
+    # 2 [l(55/100) + l(30/100) - l(85/200)] computed by hand
+    def ll(c: float, n: float) -> float:
+        r = c / n
+        return c * np.log(r) + (n - c) * np.log(1 - r)
+
+    assert two_rate_d(55, 100, 30, 100) == pytest.approx(2 * (ll(55, 100) + ll(30, 100) - ll(85, 200)))
+    assert two_rate_d(40, 100, 40, 100) == pytest.approx(0.0)
+
+
+@pytest.mark.slow
+def test_no_pocket_city_flags_pockets_in_about_alpha_of_seeds() -> None:
+    flagged = 0
+    for seed in range(20):
+        city = make_city(seed=seed, n_households=3_000, mess=None, n_round=0, n_strips=0, n_decoys=0)
+        t = city.truth
+        hh = pd.DataFrame({"lon": t["true_lon"], "lat": t["true_lat"], "desil": t["desil"]})
+        res = detect_pockets(hh, seed=seed, replicates=99)
+        flagged += int(len(res.pockets) > 0)
+    assert flagged <= 3
