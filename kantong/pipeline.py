@@ -38,7 +38,7 @@ import pandas as pd
 
 from kantong._errors import OptionError
 from kantong._i18n import fmt_int, tr
-from kantong._vocab import DEFAULT_POOR
+from kantong.pockets.options import DetectOptions
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -93,16 +93,6 @@ class ReadOptions:
     boundaries_crs: str | None = None
     tolerance: float = 100.0
     columns: tuple[tuple[str, str], ...] = ()  # (canonical, header) pairs choosing among columns that mean one field
-
-
-@dataclass(frozen=True)
-class DetectOptions:
-    """Who is poor and how pockets are found (see :func:`kantong.detect_pockets`)."""
-
-    poor: str = DEFAULT_POOR
-    method: str = "scan"
-    seed: int = 0
-    alpha: float = 0.05
 
 
 @dataclass(frozen=True)

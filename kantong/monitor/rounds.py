@@ -21,6 +21,7 @@ import pandas as pd
 from kantong._errors import DataWarning, InputError
 from kantong._i18n import tr, warn
 from kantong._vocab import DEFAULT_POOR
+from kantong.pockets.options import DetectOptions
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -40,8 +41,9 @@ _DESCRIPTION = re.compile(
 
 
 @dataclass(frozen=True)
-class RoundOptions:
-    """Pipeline options of :func:`make_round` (one set for every round).
+class RoundOptions(DetectOptions):
+    """Pipeline options of :func:`make_round` (one set for every round): the run's
+    :class:`kantong.DetectOptions` plus replicates and snapping tolerance.
 
     Examples
     --------
@@ -49,10 +51,6 @@ class RoundOptions:
     'desil <= 1'
     """
 
-    poor: str = DEFAULT_POOR
-    method: str = "scan"
-    seed: int = 0
-    alpha: float = 0.05
     replicates: int = 999
     tolerance: float = 100.0
 

@@ -57,7 +57,7 @@ from kantong.pockets.hotspots import _fdr as _fdr
 from kantong.pockets.hotspots import _gistar_method as _gistar_method
 from kantong.pockets.hotspots import _gistar_z as _gistar_z
 from kantong.pockets.hotspots import _keep_significant as _keep_significant
-from kantong.pockets.options import ScanOptions
+from kantong.pockets.options import DetectOptions, ScanOptions
 from kantong.pockets.poverty import MPI_POOR, poor_mask, village_summary
 from kantong.pockets.priority import PRIORITY_WEIGHTS, describe_priority, priority, priority_criteria, rank_pockets
 from kantong.pockets.priority import _criteria as _criteria
@@ -79,6 +79,7 @@ __all__ = [
     "PocketParams",
     "PocketResult",
     "PocketStats",
+    "DetectOptions",
     "ScanOptions",
     "describe_priority",
     "detect_pockets",

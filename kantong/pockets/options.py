@@ -8,6 +8,7 @@ from typing import Any
 
 from kantong._errors import OptionError
 from kantong._i18n import tr
+from kantong._vocab import DEFAULT_POOR
 
 __all__ = ["GROWTHS", "ScanOptions"]
 
@@ -108,3 +109,23 @@ def check_option_names(overrides: dict[str, Any], where: str) -> None:
             close = difflib.get_close_matches(key, names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; options are {', '.join(names)}"
             raise TypeError(f"{where}() got an unexpected keyword argument {key!r}{hint}")
+
+
+@dataclass(frozen=True)
+class DetectOptions:
+    """Who is poor and how pockets are found: the four choices a run states in its
+    outputs (see :func:`kantong.detect_pockets`). The pipeline, the monitoring of
+    register rounds and field verification all take them (extended where they need
+    more).
+
+    Examples
+    --------
+    >>> DetectOptions().poor, DetectOptions(seed=3).alpha
+    ('desil <= 1', 0.05)
+    """
+
+    poor: str = DEFAULT_POOR
+    method: str = "scan"
+    seed: int = 0
+    alpha: float = 0.05
+

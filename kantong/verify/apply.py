@@ -26,7 +26,7 @@ import pandas as pd
 
 from kantong._errors import InputError
 from kantong._i18n import language, tr
-from kantong._vocab import DEFAULT_POOR
+from kantong.pockets.options import DetectOptions
 from kantong.verify._common import GONE, NEW, RunData, file_hash, load_run
 from kantong.verify.checks import check_file, check_rows, resolve
 from kantong.verify.returns import RETURN_COLUMNS, Issue, ReturnFile, read_return
@@ -38,13 +38,10 @@ AUDIT_COLUMNS: tuple[str, ...] = ("file", "row", "officer", "household_id", "fie
 
 
 @dataclass(frozen=True)
-class VerifyOptions:
-    """How the pockets are found again (as in the run: see :class:`kantong.DetectOptions`)."""
+class VerifyOptions(DetectOptions):
+    """How the pockets are found again: the run's :class:`kantong.DetectOptions` (pass the
+    same), plus replicates, whether to draw the maps, and the language of the report."""
 
-    poor: str = DEFAULT_POOR
-    method: str = "scan"
-    seed: int = 0
-    alpha: float = 0.05
     replicates: int = 999
     maps: bool = False
     lang: str | None = None
