@@ -86,6 +86,8 @@ def _sheet_specs(by: str, kind: str) -> list[tuple[str, str, str | None]]:
         for i in INTERVENTIONS:
             cols.append((f"need_{i}", tr("Butuh {x} (KK)", "Need {x} (households)", x=intervention_label(i)), _FMT_INT))
         cols.append(("cost_total", tr("Perkiraan Biaya (Rp)", "Estimated cost (Rp)"), _FMT_RP))
+        if by == "pocket":
+            cols.append(("shape_note", tr("Catatan Bentuk", "Shape note"), None))
     elif kind == "costs":
         for i in INTERVENTIONS:
             cols.append((f"cost_{i}", tr("{x} (Rp)", "{x} (Rp)", x=intervention_label(i)), _FMT_RP))
@@ -292,6 +294,8 @@ def _with_criteria(n: pd.DataFrame, pockets: Any) -> pd.DataFrame:
     for k in ("rate", "size", "severity"):
         out[f"pct_{k}"] = 100.0 * at.map(crit[f"pct_{k}"]).to_numpy(dtype="float64")
     out["severity"] = at.map(crit["severity"]).to_numpy(dtype="float64")
+    if "note" in frame:  # why the pocket has its shape (kantong.pockets.shapes)
+        out["shape_note"] = at.map(pd.Series(frame["note"].fillna("").astype(str).to_numpy(), index=crit.index)).fillna("").to_numpy()
     return out
 
 
@@ -302,7 +306,7 @@ def _weights(pockets: Any) -> Mapping[str, float] | None:
 
 def _area_sheets(wb: Any, frames: Mapping[str, pd.DataFrame], pockets: Any, *, missing: tuple[str, ...], eligible: Mapping[str, str] | None = None) -> None:
     """The sheets of pockets, kelurahan and kecamatan: needs, costs and aid received."""
-    wrap = {"RT/RW", tr("Deprivasi Dominan", "Dominant deprivations"), tr("Kelurahan/Desa", "Kelurahan/Village"), tr("Kebutuhan Tanpa Biaya Satuan", "Needs without unit cost")}
+    wrap = {"RT/RW", tr("Catatan Bentuk", "Shape note"), tr("Deprivasi Dominan", "Dominant deprivations"), tr("Kelurahan/Desa", "Kelurahan/Village"), tr("Kebutuhan Tanpa Biaya Satuan", "Needs without unit cost")}
     for k, (by, kind, title_id, title_en) in enumerate(_LAYOUT):
         title = tr(title_id, title_en)
         sheet = wb.active if k == 0 else wb.create_sheet(title)
