@@ -361,37 +361,6 @@ def _check_poor(data: pd.DataFrame, poor: str) -> None:
     poor_mask(probe, poor)
 
 
-def focus(result: GeocodeResult) -> GeocodeResult:
-    """The same result with only the villages that hold households and their neighbours.
-
-    A province's households against the national village file should not write, plan and
-    draw tens of thousands of empty villages: the run follows the households. Villages
-    touching a village with households are kept for context. Returns ``result`` itself
-    when nothing would be dropped.
-    """
-    from dataclasses import replace
-
-    bnd = result.boundaries
-    hh = result.households
-    used = np.unique(hh["village"].to_numpy()[hh["village"].to_numpy() >= 0])
-    if len(used) == len(bnd):
-        return result
-    geoms = bnd.geometry.to_numpy()
-    import shapely
-
-    tree = shapely.STRtree(geoms)
-    _, near = tree.query(geoms[used], predicate="intersects")
-    keep = np.unique(np.concatenate([used, near]))
-    if len(keep) == len(bnd):
-        return result
-    remap = np.full(len(bnd), -1, dtype=np.int64)
-    remap[keep] = np.arange(len(keep))
-    new_hh = hh.copy()
-    v = new_hh["village"].to_numpy()
-    new_hh["village"] = np.where(v >= 0, remap[np.maximum(v, 0)], -1)
-    return replace(result, households=new_hh, boundaries=bnd.iloc[keep].reset_index(drop=True))
-
-
 def _description(pockets: PocketResult, poor: str) -> str:
     notes = [n for n in (pockets.comparison, pockets.message) if n]
     return " ".join(
@@ -494,7 +463,7 @@ def analyse(geocoded: GeocodeResult, options: RunOptions | None = None, *, progr
     d = opts.detect
     from kantong.measures import attach_group_measures, with_household_measures
 
-    geocoded = focus(geocoded)
+    geocoded = geocoded.focus()
     measures = opts.measures.with_facilities_read(geocoded.boundaries)
     opts = replace(opts, measures=measures)
     geocoded = with_household_measures(geocoded, measures)  # mpi_score, mpi_poor, dist_<type>_m

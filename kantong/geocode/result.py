@@ -159,6 +159,67 @@ class GeocodeResult:
         geom = gpd.points_from_xy(hh["lon"], hh["lat"], crs=4326)
         return gpd.GeoDataFrame(hh.copy(), geometry=geom, crs=4326)
 
+    def select(self, *, rows: int | None = None, villages: np.ndarray | None = None) -> GeocodeResult:
+        """A new result with the first ``rows`` household rows and only the villages
+        ``villages`` (positions in ``boundaries``; any village a kept row is placed in is
+        kept too), ``village`` renumbered to match. The caller's result is not changed.
+        """
+        from dataclasses import replace
+
+        n = len(self.households) if rows is None else rows
+        hh = self.households.iloc[:n].copy()
+        used = hh["village"].to_numpy()
+        wanted = np.arange(len(self.boundaries)) if villages is None else np.asarray(villages, dtype=np.int64)
+        keep = np.unique(np.concatenate([wanted, used[used >= 0]]))
+        remap = np.full(len(self.boundaries), -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        hh["village"] = np.where(used >= 0, remap[np.maximum(used, 0)], -1)
+        src = self.source
+        if n != len(src.raw):
+            src = replace(src, raw=src.raw.iloc[:n].copy(), data=src.data.iloc[:n].copy(), rows=src.rows[:n])
+        return replace(self, households=hh, boundaries=self.boundaries.iloc[keep].reset_index(drop=True), source=src)
+
+    def focus(self) -> GeocodeResult:
+        """Only the villages that hold households and their neighbours (:func:`in_use`):
+        the run follows the households, not the whole boundary file. ``self`` when
+        nothing would be dropped."""
+        used = self.households["village"].to_numpy()
+        has = np.zeros(len(self.boundaries), dtype=bool)
+        has[used[used >= 0]] = True
+        keep = in_use(self.boundaries.geometry.to_numpy(), has)
+        return self if keep.all() else self.select(villages=np.flatnonzero(keep))
+
+
+#: villages this close (degrees, about 10 m) to one with households are its neighbours
+NEIGHBOUR_GAP = 1e-4
+
+
+def in_use(geoms: np.ndarray, has: np.ndarray) -> np.ndarray:
+    """Per village: does it hold households (``has``), or lie within :data:`NEIGHBOUR_GAP`
+    of one that does (context)? Every village when none holds households. The one rule
+    the run and the maps follow.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> boxes = np.array([shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1), shapely.box(5, 5, 6, 6)])
+    >>> in_use(boxes, np.array([True, False, False])).tolist()
+    [True, True, False]
+    """
+    import shapely
+
+    has = np.asarray(has, dtype=bool)
+    if not has.any() or has.all():
+        return np.ones(len(has), dtype=bool)
+    valid = np.array([g is not None and not shapely.is_empty(g) for g in geoms], dtype=bool)
+    present = np.array(geoms, dtype=object)
+    present[~valid] = None
+    tree = shapely.STRtree(present)
+    src = np.flatnonzero(has & valid)
+    _, hits = tree.query(geoms[src], predicate="dwithin", distance=NEIGHBOUR_GAP)
+    keep = has.copy()
+    keep[hits] = True
+    return keep
 
 
 def _flag(hh: pd.DataFrame, col: str) -> np.ndarray:

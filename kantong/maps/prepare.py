@@ -61,32 +61,17 @@ def _village_figures(result: GeocodeResult, pockets: PocketResult, villages: gpd
     return out
 
 
-#: villages this close (degrees, about 10 m) to one with households are its neighbours
-_NEIGHBOUR_GAP = 1e-4
-
-
 def _framed(vs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The villages that hold households and the villages touching them (context).
-
-    A boundary file far larger than the households' area (a province, the country) is
-    cut down to what the map is about; without ``n_households`` (or without any
-    household) every village stays.
-    """
-    import shapely
+    """The villages that hold households and their neighbours (context), by the run's own
+    rule (:func:`kantong.geocode.result.in_use`); without ``n_households`` every village
+    stays."""
+    from kantong.geocode.result import in_use
 
     if "n_households" not in vs or not len(vs):
         return vs
     has = vs["n_households"].fillna(0).to_numpy(dtype="float64") > 0
-    if not has.any() or has.all():
-        return vs
-    geoms = vs.geometry.to_numpy()
-    valid = np.array([g is not None and not g.is_empty for g in geoms])
-    keep = has.copy()
-    tree = shapely.STRtree(np.where(valid, geoms, None))
-    src = np.flatnonzero(has & valid)
-    _, hits = tree.query(geoms[src], predicate="dwithin", distance=_NEIGHBOUR_GAP)
-    keep[hits] = True
-    return vs.iloc[np.flatnonzero(keep)]
+    keep = in_use(vs.geometry.to_numpy(), has)
+    return vs if keep.all() else vs.iloc[np.flatnonzero(keep)]
 
 
 def _kecamatan_key(vs: gpd.GeoDataFrame) -> pd.Series:

@@ -156,20 +156,6 @@ def _household_file(frame: pd.DataFrame, source: str) -> HouseholdFile:
     return replace(hf, rows=frame["_kantong_row"].to_numpy(dtype=np.int64))
 
 
-def _restrict(geo: GeocodeResult, n_own: int, keep_villages: np.ndarray) -> GeocodeResult:
-    """The first ``n_own`` rows (the region's own) with only the villages ``keep_villages``
-    (plus any village an own row was placed in)."""
-    hh = geo.households.iloc[:n_own].copy()
-    used = hh["village"].to_numpy()
-    keep = np.unique(np.concatenate([keep_villages, used[used >= 0]]))
-    remap = np.full(len(geo.boundaries), -1, dtype=np.int64)
-    remap[keep] = np.arange(len(keep))
-    hh["village"] = np.where(used >= 0, remap[np.maximum(used, 0)], -1)
-    src = geo.source
-    source = replace(src, raw=src.raw.iloc[:n_own].copy(), data=src.data.iloc[:n_own].copy(), rows=src.rows[:n_own])
-    return replace(geo, households=hh, boundaries=geo.boundaries.iloc[keep].reset_index(drop=True), source=source)
-
-
 def _own_pockets(pk: PocketResult, geo: GeocodeResult, code: str, vcodes: np.ndarray, tree: Any, n_own: int) -> PocketResult:
     """Pockets whose centre lies in the region, renumbered K01.. by rank; labels of own rows."""
     import shapely
@@ -180,7 +166,7 @@ def _own_pockets(pk: PocketResult, geo: GeocodeResult, code: str, vcodes: np.nda
         p, v = tree.query(centres, predicate="intersects")
         home = pd.Series(vcodes[v]).groupby(p).first().reindex(range(len(frame))).fillna("").to_numpy()
         frame = frame[home == code].sort_values("rank", kind="stable")
-    renumber = {old: f"K{i + 1:02d}" for i, old in enumerate(frame["pocket_id"]) if True} if len(frame) else {}
+    renumber = {old: f"K{i + 1:02d}" for i, old in enumerate(frame["pocket_id"])}
     frame = frame.assign(pocket_id=frame["pocket_id"].map(renumber), rank=np.arange(1, len(frame) + 1)).reset_index(drop=True)
     labels = pk.labels.iloc[:n_own].map(lambda x: renumber.get(x, "") if isinstance(x, str) and x else "")
     labels = labels.where(labels != "", None)
@@ -232,7 +218,7 @@ def analyse_region(task: RegionTask) -> RegionOutcome:
     d = opts.detect
     pk = detect_pockets(geo, poor=d.poor, method=d.method, seed=region_seed(d.seed, task.code), alpha=d.alpha)
     own_villages = np.flatnonzero(vcodes[near] == task.code)
-    geo_own = _restrict(geo, len(own), own_villages)
+    geo_own = geo.select(rows=len(own), villages=own_villages)
     pk_own = _own_pockets(pk, geo, task.code, vcodes, tree, len(own))
     villages = village_summary(geo_own, poor=d.poor, pocket_id=pk_own.labels)
     res = pipeline.RunResult(geocoded=geo_own, pockets=pk_own, villages=villages, options=opts)

@@ -273,7 +273,7 @@ def rerun(verified_csv: Path, boundaries: Path, out: Path, options: VerifyOption
     hh["verify_poor"] = poor
     ok = poor.notna().to_numpy()
     hh["desil_status"] = np.where(ok, "ok", np.where(gone, "gone", hh["desil_status"].to_numpy()))
-    geocoded = pipeline.focus(replace(geocoded, households=hh))
+    geocoded = replace(geocoded, households=hh).focus()
     opts = pipeline.RunOptions(
         detect=pipeline.DetectOptions(poor="verify_poor", method=options.method, seed=options.seed, alpha=options.alpha),
         output=pipeline.OutputOptions(maps=options.maps, source=tr("register terverifikasi", "verified register")),
