@@ -657,10 +657,13 @@ def main() -> None:
     build_app()()
 
 
-if os.environ.get("KANTONG_LANG") in LANGUAGES:
-    set_language(os.environ["KANTONG_LANG"])
-#: the application in the language of KANTONG_LANG (default Bahasa Indonesia)
-app = build_app()
+def __getattr__(name: str) -> Any:
+    """``kantong.cli.app``: the application in the current language, built on first use
+    (importing the module builds nothing and changes no setting; :func:`main` builds it
+    once, after reading ``--lang`` / ``KANTONG_LANG``)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

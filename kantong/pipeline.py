@@ -57,6 +57,9 @@ __all__ = [
     "run",
     "load",
     "check_out_dir",
+    "locked",
+    "staging",
+    "swap_in",
 ]
 
 #: every file a run directory may hold that kantong writes (relative paths); a new run
@@ -267,7 +270,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 @contextmanager
-def _locked(out: Path) -> Iterator[None]:
+def locked(out: Path) -> Iterator[None]:
     """Hold ``out/.kantong.lock``; refuse when a live run holds it (a stale lock is taken)."""
     out.mkdir(parents=True, exist_ok=True)
     lock = out / _LOCK
@@ -296,7 +299,7 @@ def _locked(out: Path) -> Iterator[None]:
         lock.unlink(missing_ok=True)
 
 
-def _swap_in(stage: Path, out: Path) -> list[Path]:
+def swap_in(stage: Path, out: Path) -> list[Path]:
     """Move the staged files into ``out``; remove kantong's files the run did not write."""
     written = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
     for rel in OUTPUT_FILES:
@@ -312,7 +315,7 @@ def _swap_in(stage: Path, out: Path) -> list[Path]:
 
 
 @contextmanager
-def _staging(out: Path) -> Iterator[Path]:
+def staging(out: Path) -> Iterator[Path]:
     """A temporary folder beside ``out`` that is removed whatever happens."""
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.kantong-", dir=out.parent))
@@ -478,7 +481,7 @@ def write(res: RunResult, out: str | Path, *, plan: bool = True, progress: Progr
     """Write the run directory ``out`` as a unit (staged, locked, swapped in)."""
     pr = progress or Progress()
     out = check_out_dir(out)
-    with _locked(out), _staging(out) as stage:
+    with locked(out), staging(out) as stage:
         with pr.step(tr("Menulis tabel", "Writing the tables")):
             write_tables(res, stage)
         if plan:
@@ -487,7 +490,7 @@ def write(res: RunResult, out: str | Path, *, plan: bool = True, progress: Progr
         if res.options.output.maps and plan:
             with pr.step(tr("Membuat peta", "Drawing the map")):
                 _maps(res, stage)
-        res.files = _swap_in(stage, out)
+        res.files = swap_in(stage, out)
     return res.files
 
 

@@ -261,7 +261,7 @@ def run_many(inputs: str | Path, boundaries: str | Path, out: str | Path, option
     out = pipeline.check_out_dir(out)
     small = len(files) == 1 and files[0].stat().st_size < _SMALL
     result = ScaleResult()
-    with pipeline._locked(out), pipeline._staging(out) as stage:
+    with pipeline.locked(out), pipeline.staging(out) as stage:
         staged_out = stage / "out"
         staged_out.mkdir()
         with pr.step(tr("Membaca batas wilayah {f}", "Reading boundaries {f}", f=Path(boundaries).name)):
@@ -277,7 +277,7 @@ def run_many(inputs: str | Path, boundaries: str | Path, out: str | Path, option
             result.regions = _analyse_all(eng, tasks, pr, unplaced=UNPLACED in present)
         with pr.step(tr("Menulis berkas nasional", "Writing the national files")):
             write_national(result, staged_out, vill, options=opts, scale=sc)
-        result.files = _swap_all(staged_out, out)
+        result.files = pipeline.swap_in(staged_out, out)
     return result
 
 
@@ -302,18 +302,3 @@ def _analyse_all(eng: Any, tasks: list[RegionTask], pr: Any, *, unplaced: bool) 
                 t = items[i][1][0]
                 outcomes[i] = RegionOutcome(code=t.code, name=t.name, folder=t.folder, error=f"{type(res).__name__}: {res}")
     return [o for o in outcomes if o is not None]
-
-
-def _swap_all(staged: Path, out: Path) -> list[Path]:
-    """Move every staged file into ``out`` (replacing same-named files)."""
-    import shutil
-
-    moved = []
-    for p in sorted(q for q in staged.rglob("*") if q.is_file()):
-        dest = out / p.relative_to(staged)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if dest.is_dir():
-            shutil.rmtree(dest)
-        os.replace(p, dest)
-        moved.append(dest)
-    return moved
