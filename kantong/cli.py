@@ -209,8 +209,7 @@ def _pipeline(households: Path, boundaries: Path, out: Path, options: Any) -> li
     """load, print the geocoding table, analyse, print the pockets, write."""
     from kantong import pipeline
 
-    pipeline.check_out_dir(out)
-    progress = _progress()
+    progress = _progress()  # the command checked --out before reading anything
     geocoded = pipeline.load(households, boundaries, options.read, poor=options.detect.poor, progress=progress)
     _print_summary(geocoded)
     res = pipeline.analyse(geocoded, options, progress=progress)

@@ -53,23 +53,18 @@ def _concat(frames: list[Any]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True, sort=False), crs=4326)
 
 
-def _text_cell(ws: Any, row: int, col: int, value: object) -> None:
-    """Write a cell through the one rule (:func:`kantong._xlsx.put`): text never a formula."""
-    put(ws, row, col, value)
-
-
 def _sheet(wb: Any, title: str, frame: pd.DataFrame, headers: dict[str, str]) -> None:
     from openpyxl.styles import Font
 
     ws = wb.create_sheet(title)
     cols = [c for c in headers if c in frame]
     for j, c in enumerate(cols, start=1):
-        _text_cell(ws, 1, j, headers[c])
+        put(ws, 1, j, headers[c])
         ws.cell(row=1, column=j).font = Font(bold=True)
         ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = max(12, len(headers[c]) + 2)
     for i, rec in enumerate(frame[cols].itertuples(index=False), start=2):
         for j, v in enumerate(rec, start=1):
-            _text_cell(ws, i, j, v)
+            put(ws, i, j, v)
             if cols[j - 1] == "rate":
                 ws.cell(row=i, column=j).number_format = "0.0%"
             elif isinstance(v, (int, float, np.integer, np.floating)):

@@ -25,8 +25,7 @@ _FMT_P = "0.000"
 _FMT_TEXT = "@"
 
 
-def _excel_value(v: object) -> object:
-    return cell_value(v)
+_excel_value = cell_value  # the one rule (kantong._xlsx); old name kept for importers
 
 
 def _write_table(ws: Any, frame: pd.DataFrame, *, start_row: int = 1, formats: Mapping[str, str] | None = None, total: Mapping[str, object] | None = None, wrap: Iterable[str] = ()) -> int:
@@ -129,10 +128,4 @@ def _finish_sheet(ws: Any, *, header_row: int, widths: Mapping[int, float] | Non
     ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
-def _compact_rt_rw(text: str) -> str:
-    """``"003/007, 004/007"`` -> ``"RW 7: RT 3–4"``: the one rule, :func:`kantong._normalize.compact_rt_rw`.
-
-    >>> _compact_rt_rw("003/007, 004/007, 005/007, 011/002, x/")
-    'RW 2: RT 11; RW 7: RT 3–5; x'
-    """
-    return compact_rt_rw(text)
+_compact_rt_rw = compact_rt_rw  # the one RT/RW rule (kantong._normalize); old name kept for importers
