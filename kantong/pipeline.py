@@ -471,7 +471,7 @@ def analyse(geocoded: GeocodeResult, options: RunOptions | None = None, *, progr
     opts = replace(opts, measures=measures)
     geocoded = with_household_measures(geocoded, measures)  # mpi_score, mpi_poor, dist_<type>_m
     with pr.step(tr("Mencari kantong kemiskinan ({m})", "Finding poverty pockets ({m})", m=d.method)):
-        pockets = detect_pockets(geocoded, poor=d.poor, method=d.method, seed=d.seed, alpha=d.alpha)
+        pockets = detect_pockets(geocoded, poor=d.poor, method=d.method, seed=d.seed, alpha=d.alpha, options=d.scan)
     villages = village_summary(geocoded, poor=d.poor, pocket_id=pockets.labels)
     pockets, villages = attach_group_measures(geocoded, pockets, villages, measures)  # mpi_h/a/m0, access_*
     return RunResult(geocoded=geocoded, pockets=pockets, villages=villages, options=opts)

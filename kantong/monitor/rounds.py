@@ -270,6 +270,8 @@ def make_round(
     ('2025', True)
     """
     import kantong
+    from kantong import pipeline
+    from kantong.pockets import DetectOptions, ScanOptions
 
     opts = options or RoundOptions()
     source = str(households) if isinstance(households, (str, Path)) else "<data>"
@@ -277,9 +279,10 @@ def make_round(
         households = kantong.read_households(households)
     if isinstance(boundaries, (str, Path)):
         boundaries = kantong.read_boundaries(boundaries)
-    result = kantong.geocode_households(households, boundaries, tolerance=opts.tolerance)
-    pk = kantong.detect_pockets(result, poor=opts.poor, method=opts.method, seed=opts.seed, alpha=opts.alpha, replicates=opts.replicates)
-    villages = kantong.village_summary(result, poor=opts.poor, pocket_id=pk.labels)
+    detect = DetectOptions(poor=opts.poor, method=opts.method, seed=opts.seed, alpha=opts.alpha, scan=ScanOptions(replicates=opts.replicates))
+    geocoded = kantong.geocode_households(households, boundaries, tolerance=opts.tolerance)
+    run = pipeline.analyse(geocoded, pipeline.RunOptions(detect=detect))  # exactly what kantong run computes
+    result, pk, villages = run.geocoded, run.pockets, run.villages
     hh = result.households.copy()
     hh["pocket_id"] = pk.labels.reindex(hh.index).fillna("").astype(str).to_numpy()
     for col in ("kode", "duplicate_of"):

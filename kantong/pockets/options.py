@@ -128,4 +128,6 @@ class DetectOptions:
     method: str = "scan"
     seed: int = 0
     alpha: float = 0.05
+    #: tuning of the scan (replicates, cell resolution, ...); None: the defaults
+    scan: ScanOptions | None = None
 
