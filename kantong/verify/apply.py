@@ -262,7 +262,8 @@ def _moved(households: pd.DataFrame) -> np.ndarray:
 
 def rerun(verified_csv: Path, boundaries: Path, out: Path, options: VerifyOptions, moved_ids: set[str]) -> Any:
     """Find the pockets again on the corrected file and write ``out`` as a run directory."""
-    from kantong import detect_pockets, pipeline, village_summary
+    from kantong import pipeline
+    from kantong.pockets import ScanOptions
 
     geocoded = pipeline.load(verified_csv, boundaries)
     hh = geocoded.households.copy()
@@ -273,15 +274,12 @@ def rerun(verified_csv: Path, boundaries: Path, out: Path, options: VerifyOption
     hh["verify_poor"] = poor
     ok = poor.notna().to_numpy()
     hh["desil_status"] = np.where(ok, "ok", np.where(gone, "gone", hh["desil_status"].to_numpy()))
-    geocoded = replace(geocoded, households=hh).focus()
     opts = pipeline.RunOptions(
-        detect=pipeline.DetectOptions(poor="verify_poor", method=options.method, seed=options.seed, alpha=options.alpha),
+        detect=pipeline.DetectOptions(poor="verify_poor", method=options.method, seed=options.seed, alpha=options.alpha,
+                                      scan=ScanOptions(replicates=options.replicates)),
         output=pipeline.OutputOptions(maps=options.maps, source=tr("register terverifikasi", "verified register")),
     )
-    d = opts.detect
-    pockets = detect_pockets(geocoded, poor=d.poor, method=d.method, seed=d.seed, alpha=d.alpha, replicates=options.replicates)
-    villages = village_summary(geocoded, poor=d.poor, pocket_id=pockets.labels)
-    res = pipeline.RunResult(geocoded=geocoded, pockets=pockets, villages=villages, options=opts)
+    res = pipeline.analyse(replace(geocoded, households=hh), opts)  # as kantong run computes it
     pipeline.write(res, out)
     return res
 
