@@ -25,7 +25,6 @@ from kantong.scale.regions import HALO_M, assign_rows, halo_pairs, halo_villages
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from kantong.geocode import GeocodeResult
     from kantong.io import HouseholdFile
     from kantong.pipeline import RunOptions
     from kantong.pockets import PocketResult
@@ -156,7 +155,7 @@ def _household_file(frame: pd.DataFrame, source: str) -> HouseholdFile:
     return replace(hf, rows=frame["_kantong_row"].to_numpy(dtype=np.int64))
 
 
-def _own_pockets(pk: PocketResult, geo: GeocodeResult, code: str, vcodes: np.ndarray, tree: Any, n_own: int) -> PocketResult:
+def _own_pockets(pk: PocketResult, code: str, vcodes: np.ndarray, tree: Any, n_own: int) -> PocketResult:
     """Pockets whose centre lies in the region, renumbered K01.. by rank; labels of own rows."""
     import shapely
 
@@ -202,7 +201,8 @@ def analyse_region(task: RegionTask) -> RegionOutcome:
     """
     from kantong import pipeline
     from kantong.geocode import geocode
-    from kantong.pockets import detect_pockets, village_summary
+    from kantong.measures import attach_group_measures
+    from kantong.pockets import village_summary
 
     outcome = RegionOutcome(code=task.code, name=task.name, folder=task.folder)
     own = _read_bucket(Path(task.buckets) / f"region={task.code}")
@@ -216,12 +216,14 @@ def analyse_region(task: RegionTask) -> RegionOutcome:
     opts = task.options
     geo = geocode(_household_file(both, task.folder), vill.iloc[near].reset_index(drop=True), tolerance=opts.read.tolerance)
     d = opts.detect
-    pk = detect_pockets(geo, poor=d.poor, method=d.method, seed=region_seed(d.seed, task.code), alpha=d.alpha)
-    own_villages = np.flatnonzero(vcodes[near] == task.code)
-    geo_own = geo.select(rows=len(own), villages=own_villages)
-    pk_own = _own_pockets(pk, geo, task.code, vcodes, tree, len(own))
+    # the region's own analysis, halo included, seeded by region: exactly what kantong run computes
+    both_res = pipeline.analyse(geo, replace(opts, detect=replace(d, seed=region_seed(d.seed, task.code))))
+    own_villages = np.flatnonzero(region_codes(both_res.geocoded.boundaries, task.by) == task.code)
+    geo_own = both_res.geocoded.select(rows=len(own), villages=own_villages)
+    pk_own = _own_pockets(both_res.pockets, task.code, vcodes, tree, len(own))
     villages = village_summary(geo_own, poor=d.poor, pocket_id=pk_own.labels)
-    res = pipeline.RunResult(geocoded=geo_own, pockets=pk_own, villages=villages, options=opts)
+    _, villages = attach_group_measures(geo_own, pk_own, villages, both_res.options.measures)
+    res = pipeline.RunResult(geocoded=geo_own, pockets=pk_own, villages=villages, options=both_res.options)
     out = Path(task.out)
     pipeline.write(res, out / task.folder)
     _write_partition(res, own, out, task.code)
