@@ -122,8 +122,8 @@ def shared_geocoded(shared_city):
 
 @pytest.fixture(scope="session")
 def shared_pockets(shared_geocoded):
-    """Pockets of ``shared_geocoded`` (scan, seed 0, 199 replicates)."""
-    return kantong.detect_pockets(shared_geocoded, seed=0, replicates=199)
+    """Pockets of ``shared_geocoded`` (scan, seed 0, 99 replicates)."""
+    return kantong.detect_pockets(shared_geocoded, seed=0, replicates=99)
 
 
 @pytest.fixture(scope="session")

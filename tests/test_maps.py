@@ -50,13 +50,13 @@ def city(shared_city):
 
 
 @pytest.fixture(scope="module")
-def result(city):
-    return geocode(city.households, city.boundaries)
+def result(shared_geocoded):
+    return shared_geocoded  # geocoded once per session (conftest)
 
 
 @pytest.fixture(scope="module")
-def pockets(result):
-    return detect_pockets(result, seed=0, replicates=99)
+def pockets(shared_pockets):
+    return shared_pockets  # scan, seed 0, 99 replicates, once per session (conftest)
 
 
 @pytest.fixture(scope="module")

@@ -57,13 +57,13 @@ def city(shared_city):
 
 
 @pytest.fixture(scope="module")
-def geocoded(city):
-    return geocode(city.households, city.boundaries)
+def geocoded(shared_geocoded):
+    return shared_geocoded  # geocoded once per session (conftest)
 
 
 @pytest.fixture(scope="module")
-def pockets(geocoded):
-    found = plan.apply_priority(detect_pockets(geocoded, seed=0, replicates=99))
+def pockets(shared_pockets):
+    found = plan.apply_priority(shared_pockets)
     assert len(found.pockets) >= 2  # the planted pockets of the demo city
     return found
 
