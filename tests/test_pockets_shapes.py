@@ -132,3 +132,31 @@ def test_no_pocket_city_flags_pockets_in_about_alpha_of_seeds() -> None:
         res = detect_pockets(hh, seed=seed, replicates=99)
         flagged += int(len(res.pockets) > 0)
     assert flagged <= 3
+
+
+def test_finer_edges_follow_the_strip_and_keep_the_counts() -> None:
+    """ScanOptions(edges=True): pocket rows follow the redrawn edge, counts follow the rows."""
+    import h3
+
+    from kantong.pockets.edges import EdgeInput, refine_edges
+    from kantong.pockets.grid import _cell_grid
+
+    gains = []
+    for sd in range(5):
+        rng = np.random.default_rng(sd)
+        lon, lat = 113.9 + rng.uniform(0, 0.02, 4000), -2.2 + rng.uniform(0, 0.02, 4000)
+        strip = np.abs(lon - 113.91) < 0.0009
+        poor = rng.random(4000) < np.where(strip, 0.5, 0.1)
+        grid = _cell_grid(lon, lat, np.ones(4000, bool), poor, resolution=10)
+        centre = np.array([h3.cell_to_latlng(h3.int_to_str(int(i)))[1] for i in grid.ids])
+        window = np.flatnonzero(np.abs(centre - 113.91) < 0.0009)
+        pocket, outlines = refine_edges(grid, [(window, 0.001, 50.0)], EdgeInput(lon, lat, np.ones(4000, bool), poor, grid.unit_of_row))
+        before = np.isin(grid.unit_of_row, window)
+        after = pocket == 0
+        jac = lambda m: (m & strip).sum() / (m | strip).sum()  # noqa: E731
+        gains.append(jac(after) - jac(before))
+        # every pocket row lies inside the outline (its finer cell is part of it)
+        import shapely
+
+        assert shapely.contains_xy(outlines[0].buffer(1e-9), lon[after], lat[after]).all()
+    assert np.mean(gains) > 0.03

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from kantong._vocab import DIMENSIONS
+from kantong.pockets.edges import EdgeInput
 from kantong.pockets.grid import Window, _Grid, _unit_for_all_rows
 from kantong.pockets.priority import priority, priority_criteria
 from kantong.pockets.result import _POCKET_COLUMNS
@@ -28,12 +29,16 @@ def _assemble(
     level: str,
     boundaries: gpd.GeoDataFrame | None,
     notes: Notes | None = None,
+    edges: EdgeInput | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.Series, gpd.GeoDataFrame]:
     """The pockets frame (ranked by :func:`priority`, ``pocket_id`` following the rank),
     the ``pocket_id`` of every household row and the cells frame.
 
     ``notes`` (keyed by a window's smallest unit) give each pocket's ``note``: why it has
-    its shape (:func:`~kantong.pockets.shapes.note_text`); blank without."""
+    its shape (:func:`~kantong.pockets.shapes.note_text`); blank without. With ``edges``
+    (cell level), the outlines and the households in each pocket follow the edges redrawn
+    one resolution finer (:func:`~kantong.pockets.edges.refine_edges`), and so do the
+    pocket's counts; its p-value and statistic stay those of the window."""
     import geopandas as gpd
 
     m = len(grid.n)
@@ -44,9 +49,19 @@ def _assemble(
     # only rows with a position get its pocket_id (CONTRACT.md)
     unit_all = _unit_for_all_rows(hh, grid, positioned, level)
     row_pocket = np.where(unit_all >= 0, unit_pocket[np.clip(unit_all, 0, None)], -1)
-    context = _Context(hh, grid, boundaries, level)
+    outlines: list[Any] = [None] * len(found)
+    if edges is not None and level == "cell":
+        from dataclasses import replace
+
+        from kantong.pockets.edges import refine_edges
+
+        edges = replace(edges, unit=unit_all)
+        row_pocket, outlines = refine_edges(grid, found, edges)
+    else:
+        edges = None
+    context = _Context(hh, grid, boundaries, level, edges)
     rows = [context.row(units, p, stat, row_pocket == k) for k, (units, p, stat) in enumerate(found)]
-    geoms = [_outline(grid, units) for units, _, _ in found]
+    geoms = [o if o is not None else _outline(grid, units) for o, (units, _, _) in zip(outlines, found)]
     frame = pd.DataFrame(rows, columns=[c for c in _POCKET_COLUMNS if c not in ("pocket_id", "rank")])
     rank = priority(frame).to_numpy() if len(frame) else np.zeros(0, dtype=int)
     crit = priority_criteria(frame)
@@ -71,8 +86,9 @@ def _assemble(
 class _Context:
     """What every pocket's row needs from the households (computed once)."""
 
-    def __init__(self, hh: pd.DataFrame, grid: _Grid, boundaries: gpd.GeoDataFrame | None, level: str) -> None:
+    def __init__(self, hh: pd.DataFrame, grid: _Grid, boundaries: gpd.GeoDataFrame | None, level: str, edges: EdgeInput | None) -> None:
         self.hh = hh
+        self.edges = edges
         self.grid = grid
         self.level = level
         self.N, self.C = float(grid.n.sum()), float(grid.c.sum())
@@ -85,8 +101,11 @@ class _Context:
         """The figures of the pocket made of ``units`` whose rows are ``inside``."""
         hh, grid, C, N = self.hh, self.grid, self.C, self.N
         present = inside & ~self.dup
-        n_ranked = int(grid.n[units].sum())
-        n_poor = int(grid.c[units].sum())
+        n_ranked, n_poor, n_cells = int(grid.n[units].sum()), int(grid.c[units].sum()), int(len(units))
+        if self.edges is not None:  # the households inside the redrawn edge
+            counted = inside & (grid.unit_of_row >= 0)
+            n_ranked, n_poor = int(counted.sum()), int((counted & self.edges.poor).sum())
+            n_cells = int(len(np.unique(self.edges.unit[inside & (self.edges.unit >= 0)])))
         rate = n_poor / n_ranked if n_ranked else float("nan")
         rout = (C - n_poor) / (N - n_ranked) if N > n_ranked else float("nan")
         rr = rate / rout if rout and rout > 0 else float("inf")
@@ -104,7 +123,7 @@ class _Context:
             "kelurahan": _top_join(self.names[present]),
             "kode": _top_join(hh["kode"].to_numpy(dtype=object)[present]) if "kode" in hh else "",
             "rt_rw": _rt_rw(hh, present),
-            "n_cells": int(len(units)),
+            "n_cells": n_cells,
             "level": self.level,
         }
         shares = {}
