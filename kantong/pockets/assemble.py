@@ -29,14 +29,14 @@ def _assemble(
     level: str,
     boundaries: gpd.GeoDataFrame | None,
     notes: Notes | None = None,
-    edges: EdgeInput | None = None,
+    edge_poor: np.ndarray | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.Series, gpd.GeoDataFrame]:
     """The pockets frame (ranked by :func:`priority`, ``pocket_id`` following the rank),
     the ``pocket_id`` of every household row and the cells frame.
 
     ``notes`` (keyed by a window's smallest unit) give each pocket's ``note``: why it has
-    its shape (:func:`~kantong.pockets.shapes.note_text`); blank without. With ``edges``
-    (cell level), the outlines and the households in each pocket follow the edges redrawn
+    its shape (:func:`~kantong.pockets.shapes.note_text`); blank without. With ``edge_poor``
+    (every row's poor flag; cell level), the outlines and the households in each pocket follow the edges redrawn
     one resolution finer (:func:`~kantong.pockets.edges.refine_edges`), and so do the
     pocket's counts; its p-value and statistic stay those of the window."""
     import geopandas as gpd
@@ -50,15 +50,13 @@ def _assemble(
     unit_all = _unit_for_all_rows(hh, grid, positioned, level)
     row_pocket = np.where(unit_all >= 0, unit_pocket[np.clip(unit_all, 0, None)], -1)
     outlines: list[Any] = [None] * len(found)
-    if edges is not None and level == "cell":
-        from dataclasses import replace
-
+    edges = None
+    if edge_poor is not None and level == "cell":
         from kantong.pockets.edges import refine_edges
 
-        edges = replace(edges, unit=unit_all)
+        lon, lat = (hh[c].to_numpy(dtype="float64", na_value=np.nan) for c in ("lon", "lat"))
+        edges = EdgeInput(lon, lat, counted=grid.unit_of_row >= 0, poor=edge_poor, unit=unit_all)
         row_pocket, outlines = refine_edges(grid, found, edges)
-    else:
-        edges = None
     context = _Context(hh, grid, boundaries, level, edges)
     rows = [context.row(units, p, stat, row_pocket == k) for k, (units, p, stat) in enumerate(found)]
     geoms = [o if o is not None else _outline(grid, units) for o, (units, _, _) in zip(outlines, found)]

@@ -12,7 +12,6 @@ from kantong._i18n import fmt_int, fmt_pct, tr
 from kantong._validate import check_method
 from kantong._vocab import DEFAULT_POOR
 from kantong.pockets.assemble import _assemble
-from kantong.pockets.edges import EdgeInput
 from kantong.pockets.grid import Window, _cell_grid, _Grid, _village_grid
 from kantong.pockets.options import ScanOptions, check_option_names
 from kantong.pockets.poverty import poor_mask
@@ -125,8 +124,8 @@ def detect_pockets(
     if grid is None:
         return _empty(hh, note, level, **common)
     found, null, notes = _find(grid, rows, method=method, seed=seed, alpha=alpha, options=opts, level=level)
-    edges = EdgeInput(rows.lon, rows.lat, counted=grid.unit_of_row >= 0, poor=rows.is_poor, unit=grid.unit_of_row) if opts.edges else None
-    pockets, labels, cells = _assemble(hh, grid, found, positioned=rows.positioned, level=level, boundaries=boundaries, notes=notes, edges=edges)
+    pockets, labels, cells = _assemble(hh, grid, found, positioned=rows.positioned, level=level, boundaries=boundaries, notes=notes,
+                                       edge_poor=rows.is_poor if opts.edges else None)
     message = note
     if len(pockets) == 0:
         message = (message + " " if message else "") + tr(
