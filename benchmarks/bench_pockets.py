@@ -578,8 +578,8 @@ def main_hard(args: argparse.Namespace) -> None:
     for seed in args.seeds:
         t0 = time.perf_counter()
         extra: dict = {"cell_p": args.cell_p} if args.cell_p is not None else {}
-        if args.edges:
-            extra["edges"] = True
+        if args.whole_cells:
+            extra["edges"] = False
         per_seed[seed] = run_hard_seed(seed, args.households, args.replicates, methods, **extra)
         print(f"seed {seed}: done in {time.perf_counter() - t0:.0f} s", flush=True)
     print(f"\nhard shapes: {args.households:,} households + shapes, {args.replicates} replicates; seeds {', '.join(map(str, args.seeds))}")
@@ -621,7 +621,8 @@ def main() -> None:
     parser.add_argument("--hard", action="store_true", help="hard shapes (kantong.synthetic.shapes.hard_cases): scan beside scan-greedy and esda")
     parser.add_argument("--compare", action="store_true", help="with --province: also run growth='greedy' (the rule before issue #13)")
     parser.add_argument("--cell-p", type=float, default=None, help="with --hard: ScanOptions.cell_p of scan (default: its default)")
-    parser.add_argument("--edges", action="store_true", help="with --hard: ScanOptions(edges=True), pocket edges redrawn one h3 resolution finer")
+    parser.add_argument("--whole-cells", action="store_true",
+                        help="with --hard: ScanOptions(edges=False), outlines of whole cells (the default before issue #13's finer edges)")
     args = parser.parse_args()
     if args.hard:
         args.households = args.households or 80_000

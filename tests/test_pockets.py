@@ -133,16 +133,34 @@ def test_result_fields_and_rank(scan, geocoded) -> None:
 
 
 def test_outlines_are_cells_never_points(scan, geocoded) -> None:
+    """Outlines are unions of h3 cells (the window's, redrawn one resolution finer at its
+    edge, #13), never drawn around household points."""
     import h3
+    import shapely
+    from shapely.geometry import shape
 
     cells = scan.cells
-    for _, row in scan.pockets.iterrows():
-        members = cells[cells["pocket_id"] == row["pocket_id"]]
-        assert len(members) == row["n_cells"]
-        union = members.geometry.union_all()
-        assert union.symmetric_difference(row.geometry).area < 1e-9
-    # cell vertices are h3 vertices, not household coordinates
     hh = geocoded.households
+    lon, lat = hh["lon"].to_numpy(dtype="float64"), hh["lat"].to_numpy(dtype="float64")
+    for _, row in scan.pockets.iterrows():
+        window = cells[cells["pocket_id"] == row["pocket_id"]]
+        mine = (scan.labels == row["pocket_id"]).to_numpy()
+        # n_cells: the analysis cells that hold the pocket's households
+        assert row["n_cells"] == len({h3.latlng_to_cell(a, b, 10) for a, b in zip(lat[mine], lon[mine])})
+        assert shapely.contains_xy(row.geometry.buffer(1e-9), lon[mine], lat[mine]).all()
+        # the outline differs from the window only at its edge: the window's cells and those next to them
+        ring = {n for c in window["cell"] for n in h3.grid_disk(c, 1)}
+        edge = [c for c in ring if not all(n in set(window["cell"]) for n in h3.grid_disk(c, 1))]
+        band = shape(h3.cells_to_h3shape(edge).__geo_interface__).buffer(1e-7)
+        assert window.geometry.union_all().symmetric_difference(row.geometry).difference(band).area < 1e-12
+        # every vertex is a vertex of a finer h3 cell of that neighbourhood
+        kids = {k for c in ring for k in h3.cell_to_children(c, 11)}
+        h3_verts = {(round(x, 7), round(y, 7)) for k in kids for y, x in h3.cell_to_boundary(k)}
+        g = row.geometry
+        rings = [g.exterior] if g.geom_type == "Polygon" else [p.exterior for p in g.geoms]
+        verts = {(round(x, 7), round(y, 7)) for r in rings for x, y in r.coords}
+        assert verts <= h3_verts
+    # cell vertices are h3 vertices, not household coordinates
     xy = set(zip(hh["lon"].round(9), hh["lat"].round(9)))
     verts = {(round(x, 9), round(y, 9)) for g in scan.pockets.geometry for x, y in np.asarray(g.exterior.coords if g.geom_type == "Polygon" else [c for p in g.geoms for c in p.exterior.coords])}
     assert not (verts & xy)

@@ -67,10 +67,11 @@ class ScanOptions:
         :mod:`kantong.pockets.edges`): the cells of the edge and those next to it are
         put in or out by the households of each finer cell's neighbourhood. The
         outline, the households in the pocket and its counts follow; its p-value is
-        the window's. ``False`` (default for now): whole cells. On the hard shapes of
+        the window's. ``True`` (default); ``False``: whole cells. On the hard shapes of
         ``benchmarks/bench_pockets.py --hard`` it raises the mean Jaccard from 0.73 to
-        0.78 (issue #13); not yet the default while the outputs that count cells
-        (``n_cells``, the cells frame) are brought in line with finer outlines.
+        0.78 (issue #13). The pocket's ``n_cells`` counts the analysis cells that hold
+        its households; the cells frame keeps the analysis cells, each with the
+        ``pocket_id`` of the window it was tested in.
 
     Examples
     --------
@@ -92,7 +93,7 @@ class ScanOptions:
     patience: int = 12
     growth: str = "restricted"
     cell_p: float = 0.2
-    edges: bool = False
+    edges: bool = True
 
     def __post_init__(self) -> None:
         if self.replicates < 9:
