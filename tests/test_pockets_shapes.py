@@ -159,3 +159,61 @@ def test_finer_edges_follow_the_strip() -> None:
         # every pocket row lies inside the outline (its finer cell is part of it)
         assert shapely.contains_xy(outlines[0].buffer(1e-9), lon[after], lat[after]).all()
     assert np.mean(gains) > 0.03
+
+
+def test_a_poor_strip_cell_with_few_poor_by_chance_is_addable_through_its_ring() -> None:
+    """_kernels.addable: own p-value, or at least the overall share with a poor ring."""
+    from kantong.pockets._kernels import addable
+    from kantong.pockets.scan import _growth_thresholds
+
+    # a row of seven cells, each next to the one before and after; 10 households each
+    m = 7
+    nbrs = [[j for j in (i - 1, i + 1) if 0 <= j < m] for i in range(m)]
+    ptr = np.cumsum([0] + [len(x) for x in nbrs]).astype(np.int64)
+    idx = np.array([j for x in nbrs for j in x], dtype=np.int64)
+
+    class G:  # the two fields _growth_thresholds reads
+        n = np.full(m, 10)
+        adjacency = (ptr, idx)
+
+    rate = 0.1
+    c = np.array([0, 1, 5, 2, 5, 1, 0], dtype=np.float64)  # cell 3: 2 of 10, p 0.26 on its own
+    on = _growth_thresholds(G(), rate, ScanOptions())
+    off = _growth_thresholds(G(), rate, ScanOptions(ring=False))
+    ok_on, ok_off = (addable(c, ptr, idx, t) == 0.0 for t in (on, off))
+    assert ok_off.tolist() == [False, False, True, False, True, False, False]
+    # cell 3 joins its poor neighbours; cells 1 and 5 (1 of 10, the overall share) have
+    # a ring of 6 of 30 (p 0.07) and are addable too; the cells at the ends are not
+    assert ok_on.tolist() == [False, True, True, True, True, True, False]
+    # below the overall share a cell never joins, whatever its ring
+    assert not (addable(np.array([0, 5, 0, 5, 0, 0, 0], dtype=np.float64), ptr, idx, on) == 0.0)[2]
+
+
+def test_a_weaker_pocket_next_to_a_stronger_one_gets_a_window_of_its_own() -> None:
+    """The grown windows start one after another from the strongest circles, each over
+    cells no earlier window holds: the circles of a strong pocket do not starve the
+    weaker pocket beside it of a seed."""
+    from kantong.pockets import _kernels
+    from kantong.pockets.grid import _cell_grid, _neighbours_by_distance
+    from kantong.pockets.scan import _growth_thresholds
+
+    rng = np.random.default_rng(3)
+    lon, lat = 113.9 + rng.uniform(0, 0.05, 20000), -2.2 + rng.uniform(0, 0.05, 20000)
+    x, y = (lon - 113.9) * 111_000, (lat + 2.2) * 111_000
+    strong = np.hypot(x - 2000, y - 2500) < 250
+    weak = np.hypot(x - 3000, y - 2500) < 250  # 500 m of ordinary households between them
+    poor = rng.random(20000) < np.where(strong, 0.7, np.where(weak, 0.35, 0.08))
+    grid = _cell_grid(lon, lat, np.ones(20000, bool), poor, resolution=10)
+    C, N = float(grid.c.sum()), float(grid.n.sum())
+    nb = _neighbours_by_distance(grid.xy, 1000.0)
+    thr = _growth_thresholds(grid, C / N, ScanOptions())
+    graph = (*nb, *grid.adjacency, thr)
+    lim = (0.1 * N, 5.0, C, N, 2.0)
+    _, _, seeds, llr, cells, sizes = _kernels.observed_windows(grid.c.astype(np.float64), grid.n.astype(np.float64), graph, lim, (200, 2, 12))
+    unit = grid.unit_of_row
+    share_weak = [np.isin(unit[weak], cells[s, : sizes[s]]).mean() for s in range(len(seeds))]
+    share_strong = [np.isin(unit[strong], cells[s, : sizes[s]]).mean() for s in range(len(seeds))]
+    assert len(seeds) == 2 and share_strong[0] > 0.8
+    assert share_weak[1] > 0.6 and share_strong[1] < 0.1
+    # no cell is in two windows
+    assert not np.intersect1d(cells[0, : sizes[0]], cells[1, : sizes[1]]).size

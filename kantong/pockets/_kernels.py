@@ -17,12 +17,14 @@ The kernels take their inputs grouped in tuples (numba compiles them like separa
 arguments):
 
 ``graph``
-    ``(nb_ptr, nb_idx, adj_ptr, adj_idx, kmin)``: CSR lists of each cell's cells by
-    increasing distance (circles) and of its adjacent cells (growth), and per cell the
-    fewest poor households that let a growth add it (restricted growth, Tango and
-    Takahashi 2012: a cell whose own binomial p-value against the overall rate is not
-    small is never added; all zeros for the unrestricted greedy growth). The threshold
-    depends only on the cell's households, so it is the same in every replicate.
+    ``(nb_ptr, nb_idx, adj_ptr, adj_idx, thr)``: CSR lists of each cell's cells by
+    increasing distance (circles) and of its adjacent cells (growth), and the
+    ``(3, cells)`` thresholds of the restricted growth (Tango and Takahashi 2012; see
+    :func:`addable`): per cell the fewest poor households whose binomial p-value
+    against the overall rate is small, the fewest at the overall rate, and the fewest
+    in its ring (the cell and its neighbours) whose p-value is small. All zeros for
+    the unrestricted greedy growth. The thresholds depend only on the households, so
+    they are the same in every replicate; which cells pass is worked out per data set.
 ``lim``
     ``(max_n, min_poor, C, N, min_rr)`` as floats: the largest window in households,
     the fewest poor households of a window, the totals and the minimum relative risk.
@@ -39,7 +41,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["bernoulli_llr", "null_distribution", "observed_windows"]
+__all__ = ["addable", "bernoulli_llr", "null_distribution", "observed_windows"]
 
 
 @njit(cache=True, inline="always")
@@ -95,36 +97,73 @@ def _circles(c_cell, n_cell, nb_ptr, nb_idx, lim):  # type: ignore[no-untyped-de
 
 
 @njit(cache=True)
-def _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds):  # type: ignore[no-untyped-def]
-    """Centres of the strongest circles whose circles do not overlap stronger ones."""
-    m = len(best)
-    order = np.argsort(-best, kind="mergesort")
-    used = np.zeros(m, dtype=np.bool_)
+def _seed_of(i, c_cell, kmin, mark, nb_ptr, nb_idx, best_k):  # type: ignore[no-untyped-def]
+    """The cell to grow from for circle ``i``: its addable free cell with the most poor
+    households (the nearest the centre among equals); -1 when at least half of the
+    circle's poor households lie in earlier windows (``mark`` 3) or no cell is free."""
+    seed = -1
+    top = 0.0
+    taken = 0.0
+    total = 0.0
+    for k in range(nb_ptr[i], nb_ptr[i] + best_k[i]):
+        j = nb_idx[k]
+        total += c_cell[j]
+        if mark[j] == 3:
+            taken += c_cell[j]
+        elif kmin[j] == 0.0 and c_cell[j] > top:
+            top = c_cell[j]
+            seed = j
+    if total <= 0.0 or taken >= 0.5 * total:
+        return -1
+    return seed
+
+
+@njit(cache=True)
+def _grown_windows(c_cell, n_cell, kmin, best, best_k, graph, lim, ilim):  # type: ignore[no-untyped-def]
+    """Windows grown one after another from the strongest circles, each over cells no
+    earlier window holds: (seed cells, llr, cells in a padded array, sizes).
+
+    A circle is grown from its hottest free addable cell (:func:`_seed_of`), so a
+    strong circle whose centre is an ordinary cell still seeds its pocket, and a
+    pocket next to a stronger one gets a window of its own instead of being starved
+    of seeds by the stronger one's overlapping circles."""
+    nb_ptr, nb_idx, adj_ptr, adj_idx, _ = graph
+    max_cells, n_seeds, patience = ilim
+    width = max(max_cells, 1)
     seeds = np.full(n_seeds, -1, dtype=np.int64)
+    llr = np.zeros(n_seeds)
+    cells = np.full((n_seeds, width), -1, dtype=np.int64)
+    sizes = np.zeros(n_seeds, dtype=np.int64)
+    if n_seeds <= 0 or max_cells <= 1:
+        return seeds[:0], llr[:0], cells[:0], sizes[:0]
+    mark = np.zeros(len(n_cell), dtype=np.int8)
+    members = np.empty(width, dtype=np.int64)
+    order = np.argsort(-best, kind="mergesort")
     s = 0
-    for t in range(m):
+    for t in range(len(order)):
         i = order[t]
         if best[i] <= 0.0 or s >= n_seeds:
             break
-        clash = False
-        for k in range(nb_ptr[i], nb_ptr[i] + best_k[i]):
-            if used[nb_idx[k]]:
-                clash = True
-                break
-        if clash:
+        seed = _seed_of(i, c_cell, kmin, mark, nb_ptr, nb_idx, best_k)
+        if seed < 0:
             continue
-        for k in range(nb_ptr[i], nb_ptr[i] + best_k[i]):
-            used[nb_idx[k]] = True
-        seeds[s] = i
+        v, size = _grow(seed, (c_cell, n_cell, kmin), (adj_ptr, adj_idx), lim, max_cells, patience, (mark, members))
+        seeds[s] = seed
+        llr[s] = v
+        sizes[s] = size
+        for q in range(size):
+            cells[s, q] = members[q]
+            mark[members[q]] = 3  # later windows grow around it
         s += 1
-    return seeds[:s]
+    return seeds[:s], llr[:s], cells[:s], sizes[:s]
 
 
 @njit(cache=True)
 def _best_frontier(frontier, nf, cc, nn, cells, lim):  # type: ignore[no-untyped-def]
     """The frontier cell whose addition gives the largest llr: (its position, llr).
 
-    Cells with fewer poor households than their ``kmin`` are never picked."""
+    Cells with fewer poor households than their ``kmin`` (0 or infinity: :func:`addable`)
+    are never picked."""
     c_cell, n_cell, kmin = cells
     max_n, _, C, N, min_rr = lim
     pick = -1
@@ -262,23 +301,43 @@ def _prune(members, size, cells, adj, mark, lim, llr):  # type: ignore[no-untype
 
 
 @njit(cache=True)
+def addable(c_cell, adj_ptr, adj_idx, thr):  # type: ignore[no-untyped-def]
+    """Per cell 0.0 when a restricted growth may add it, infinity when not.
+
+    A cell may be added when its own poor households are many (``thr[0]``: its own
+    binomial p-value below ``cell_p``), or when they are at least its share of the
+    overall rate (``thr[1]``) and its ring, the cell with its neighbours, has many
+    (``thr[2]``): a cell of a narrow poor strip that holds few households by chance
+    keeps the strip in one piece, while an ordinary cell next to a pocket stays out
+    unless it too is poorer than average."""
+    m = len(c_cell)
+    out = np.empty(m)
+    for j in range(m):
+        ok = c_cell[j] >= thr[0, j]
+        if not ok and c_cell[j] >= thr[1, j]:
+            s = c_cell[j]
+            for k in range(adj_ptr[j], adj_ptr[j + 1]):
+                s += c_cell[adj_idx[k]]
+            ok = s >= thr[2, j]
+        out[j] = 0.0 if ok else np.inf
+    return out
+
+
+@njit(cache=True)
 def _max_stat(c_cell, n_cell, graph, lim, ilim):  # type: ignore[no-untyped-def]
     """The scan statistics of one data set: the largest llr over circles, and over grown windows."""
-    nb_ptr, nb_idx, adj_ptr, adj_idx, kmin = graph
-    max_cells, n_seeds, patience = ilim
+    nb_ptr, nb_idx, adj_ptr, adj_idx, thr = graph
     best, best_k = _circles(c_cell, n_cell, nb_ptr, nb_idx, lim)
     top_c = 0.0
     for i in range(len(best)):
         if best[i] > top_c:
             top_c = best[i]
+    kmin = addable(c_cell, adj_ptr, adj_idx, thr)
+    _, llr, _, _ = _grown_windows(c_cell, n_cell, kmin, best, best_k, graph, lim, ilim)
     top_g = 0.0
-    if n_seeds > 0 and max_cells > 1:
-        seeds = _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds)
-        scratch = (np.zeros(len(n_cell), dtype=np.int8), np.empty(max_cells, dtype=np.int64))
-        for s in range(len(seeds)):
-            v, _ = _grow(seeds[s], (c_cell, n_cell, kmin), (adj_ptr, adj_idx), lim, max_cells, patience, scratch)
-            if v > top_g:
-                top_g = v
+    for s in range(len(llr)):
+        if llr[s] > top_g:
+            top_g = llr[s]
     return top_c, top_g
 
 
@@ -301,18 +360,8 @@ def observed_windows(c_cell, n_cell, graph, lim, ilim):  # type: ignore[no-untyp
     Returns the best circle per centre (llr, size) and, for each seed, the grown
     window (llr, its cells in a padded array, its size).
     """
-    nb_ptr, nb_idx, adj_ptr, adj_idx, kmin = graph
-    max_cells, n_seeds, patience = ilim
+    nb_ptr, nb_idx, adj_ptr, adj_idx, thr = graph
+    kmin = addable(c_cell, adj_ptr, adj_idx, thr)
     best, best_k = _circles(c_cell, n_cell, nb_ptr, nb_idx, lim)
-    seeds = _pick_seeds(best, best_k, nb_ptr, nb_idx, n_seeds) if (n_seeds > 0 and max_cells > 1) else np.zeros(0, dtype=np.int64)
-    grown_llr = np.zeros(len(seeds))
-    grown_size = np.zeros(len(seeds), dtype=np.int64)
-    grown_cells = np.full((len(seeds), max(max_cells, 1)), -1, dtype=np.int64)
-    scratch = (np.zeros(len(n_cell), dtype=np.int8), np.empty(max(max_cells, 1), dtype=np.int64))
-    members = scratch[1]
-    for s in range(len(seeds)):
-        v, size = _grow(seeds[s], (c_cell, n_cell, kmin), (adj_ptr, adj_idx), lim, max_cells, patience, scratch)
-        grown_llr[s] = v
-        grown_size[s] = size
-        grown_cells[s, :size] = members[:size]
+    seeds, grown_llr, grown_cells, grown_size = _grown_windows(c_cell, n_cell, kmin, best, best_k, graph, lim, ilim)
     return best, best_k, seeds, grown_llr, grown_cells, grown_size

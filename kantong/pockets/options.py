@@ -62,6 +62,13 @@ class ScanOptions:
         likely (the rule before 0.13; kept for comparison).
     cell_p
         The cell p-value bound of the restricted growth.
+    ring
+        With the restricted growth, a cell whose own p-value is above ``cell_p`` may
+        still be added when its share poor is at least the overall share and its ring
+        (the cell and its six neighbours) has a p-value below ``cell_p``
+        (:func:`~kantong.pockets._kernels.addable`): a narrow strip whose cells hold
+        ten or so households each is not broken where one cell has few poor by chance.
+        ``False``: each cell on its own evidence only.
     edges
         Redraw each pocket's edge one h3 resolution finer (cell level;
         :mod:`kantong.pockets.edges`): the cells of the edge and those next to it are
@@ -93,6 +100,7 @@ class ScanOptions:
     patience: int = 12
     growth: str = "restricted"
     cell_p: float = 0.2
+    ring: bool = True
     edges: bool = True
 
     def __post_init__(self) -> None:

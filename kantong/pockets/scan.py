@@ -41,8 +41,8 @@ def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, 
         max_cells = int(max(1, math.floor(math.pi * (max_radius / 1000.0) ** 2 / grid.area_km2)))
     else:
         max_cells = max(1, len(n_cell) // 4)
-    kmin = _cell_thresholds(grid.n, C / N, options.cell_p) if options.growth == "restricted" else np.zeros(len(n_cell))
-    graph = (nb_ptr, nb_idx, adj_ptr, adj_idx, kmin)
+    thr = _growth_thresholds(grid, C / N, options) if options.growth == "restricted" else np.zeros((3, len(n_cell)))
+    graph = (nb_ptr, nb_idx, adj_ptr, adj_idx, thr)
     lim = (float(options.max_share * N), float(options.min_poor), C, N, float(options.min_relative_risk))
     ilim = (int(max_cells), int(options.seeds), int(options.patience))
 
@@ -65,7 +65,7 @@ def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, 
             if options.growth == "restricted":
                 # the circle's hot piece is reported only on its own evidence too: its llr
                 # against the shaped windows' null (like any secondary window)
-                units = hot_part(grid, units, grid.c >= kmin, C=C, N=N, min_rr=options.min_relative_risk)
+                units = hot_part(grid, units, _kernels.addable(grid.c.astype(np.float64), adj_ptr, adj_idx, thr) == 0.0, C=C, N=N, min_rr=options.min_relative_risk)
                 llr = float(_kernels.bernoulli_llr(float(grid.c[units].sum()), float(grid.n[units].sum()), C, N, options.min_relative_risk))
                 p = max(p, adjusted_p(llr, 1) if llr > 0 else 1.0)
                 if p > alpha:
@@ -87,6 +87,18 @@ def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, 
     found, notes = reshape_windows(grid, found, adjusted_p=adjusted_p, alpha=alpha, min_rr=options.min_relative_risk,
                                    min_poor=float(options.min_poor), seed=seed, level=level)
     return found, null, notes
+
+
+def _growth_thresholds(grid: _Grid, rate: float, options: ScanOptions) -> np.ndarray:
+    """The ``(3, cells)`` thresholds of the restricted growth
+    (:func:`~kantong.pockets._kernels.addable`): own p-value, overall share, ring p-value
+    (infinite without ``options.ring``)."""
+    ptr, idx = grid.adjacency
+    n = grid.n.astype(np.int64)
+    ring_n = n + np.bincount(np.repeat(np.arange(len(n)), np.diff(ptr)), weights=n[idx], minlength=len(n)).astype(np.int64)
+    own = np.maximum(np.ceil(n * rate - 1e-9), 1.0)
+    ring = _cell_thresholds(ring_n, rate, options.cell_p) if options.ring else np.full(len(n), np.inf)
+    return np.vstack([_cell_thresholds(n, rate, options.cell_p), own, ring]).astype(np.float64)
 
 
 def _cell_thresholds(n: np.ndarray, rate: float, cell_p: float) -> np.ndarray:
