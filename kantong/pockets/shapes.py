@@ -27,7 +27,9 @@ touch; at cell level also pieces at most :data:`BRIDGE_CELLS` cells apart) are j
 one-rate against two-rate test (``D`` against chi-squared, 1 df) does not reject one rate
 at :data:`SPLIT_ALPHA`. Two pieces that touch but differ get a note saying so; so does a
 long pocket kept whole (two pockets meeting at an end with the same rate cannot be told
-from an L), and two pockets near each other (the share poor between them).
+from an L), a pocket kept whole whose two-rate test is nonetheless at most
+:data:`UNEVEN_P` (its rate may change along it: a field check), and two pockets near
+each other (the share poor between them).
 
 The tests only decide how significant windows are cut and joined; no window is
 reported without its own adjusted p-value, so the Monte Carlo adjustment holds.
@@ -52,6 +54,8 @@ SPLIT_ALPHA = 0.001
 SPLIT_PERMUTATIONS = 1999
 #: a part cut off holds at least this share of the window's households
 SPLIT_MIN_SHARE = 0.25
+#: a window kept whole whose two-rate test gives at most this gets a note: its rate may change along it
+UNEVEN_P = 0.01
 #: pockets closer than this (metres, cell centres) get a note on what lies between them
 NEAR_M = 1_500.0
 #: a pocket at least this long (metres) kept whole gets a note that it has one rate
@@ -65,8 +69,9 @@ JOIN_CHI2 = 10.827566170662733
 @dataclass(frozen=True)
 class ShapeNote:
     """Why a pocket has its shape: ``kind`` ``"split"`` (touches ``other`` at another
-    rate), ``"joined"`` (joined from pieces of one rate), ``"whole"`` (long, one rate)
-    or ``"near"`` (``other`` is near; the share poor between them). ``other`` is the
+    rate), ``"joined"`` (joined from pieces of one rate), ``"whole"`` (long, one rate),
+    ``"uneven"`` (kept whole, but its rate may change along it: the two-rate test at
+    most :data:`UNEVEN_P`, not enough to split) or ``"near"`` (``other`` is near; the share poor between them). ``other`` is the
     other window's smallest unit (-1: none); ``values`` the figures the text cites."""
 
     kind: str
@@ -193,7 +198,11 @@ def _split(ctx: _Context, window: Window, notes: Notes, depth: int = 0) -> list[
     t, stat, p = _best_cut(n, c, d, cuts, rng)
     if p > SPLIT_ALPHA:
         length = _length(ctx.grid, units)
-        if ctx.level == "cell" and length >= LONG_M:
+        if ctx.level == "cell" and p <= UNEVEN_P:  # kept whole, but its rate may change along it
+            head = d <= t
+            ra, rb = (float(c[m].sum() / max(n[m].sum(), 1)) for m in (head, ~head))
+            notes.setdefault(int(units.min()), []).append(ShapeNote("uneven", -1, (length, p, ra, rb)))
+        elif ctx.level == "cell" and length >= LONG_M:
             notes.setdefault(int(units.min()), []).append(ShapeNote("whole", -1, (length, p)))
         return [window]
     head, tail = win.units[d <= t], win.units[d > t]
@@ -433,13 +442,16 @@ def note_text(notes: list[ShapeNote], pocket_of: dict[int, str]) -> str:
     >>> with language("en"):
     ...     note_text([ShapeNote("split", 7, (0.55, 0.3, 0.001))], {7: "K02"})
     'Touches K02 but its poverty rate differs (55.0% against 30.0%; one-rate test p 0.001): two pockets.'
+    >>> with language("en"):
+    ...     note_text([ShapeNote("uneven", -1, (4400.0, 0.004, 0.52, 0.36))], {})
+    'Its poverty rate may change along it (52.0% at one end, 36.0% at the other; two-rate test p 0.004, not enough to split): it may be two pockets; check in the field.'
     """
     from kantong._i18n import fmt_int, fmt_num, fmt_p, fmt_pct, tr
 
     texts: list[str] = []
     split = any(n.kind == "split" and pocket_of.get(n.other) for n in notes)
     for note in notes:
-        if split and note.kind == "whole":
+        if split and note.kind in ("whole", "uneven"):
             continue  # cut from a longer window: its parts' own rates are what matter
         other = pocket_of.get(note.other, "")
         v = note.values
@@ -455,6 +467,10 @@ def note_text(notes: list[ShapeNote], pocket_of: dict[int, str]) -> str:
             text = tr("Memanjang ({d} km) dengan satu tingkat kemiskinan di sepanjangnya (uji dua tingkat p {p}): satu kantong; dua kantong bersambung dengan tingkat sama tak dapat dibedakan dari satu.",
                       "Long ({d} km) with one poverty rate along it (two-rate test p {p}): one pocket; two touching pockets of the same rate cannot be told from one.",
                       d=fmt_num(v[0] / 1000.0, 1), p=fmt_p(v[1]))
+        elif note.kind == "uneven":
+            text = tr("Tingkat kemiskinan mungkin berubah di sepanjangnya ({a} di satu ujung, {b} di ujung lain; uji dua tingkat p {p}, belum cukup untuk memisahkan): bisa jadi dua kantong, periksa di lapangan.",
+                      "Its poverty rate may change along it ({a} at one end, {b} at the other; two-rate test p {p}, not enough to split): it may be two pockets; check in the field.",
+                      a=fmt_pct(v[2]), b=fmt_pct(v[3]), p=fmt_p(v[1]))
         elif note.kind == "joined":
             text = tr("Digabung dari bagian yang bersentuhan dengan tingkat kemiskinan sama (uji p {p}).",
                       "Joined from touching pieces of one poverty rate (test p {p}).", p=fmt_p(v[0]))
