@@ -217,3 +217,24 @@ def test_a_weaker_pocket_next_to_a_stronger_one_gets_a_window_of_its_own() -> No
     assert share_weak[1] > 0.6 and share_strong[1] < 0.1
     # no cell is in two windows
     assert not np.intersect1d(cells[0, : sizes[0]], cells[1, : sizes[1]]).size
+
+
+def test_two_rate_tests_count_the_households_inside_the_redrawn_edge() -> None:
+    """The strips that meet differ more clearly once the ordinary households of their edge
+    cells are left out (edges.inside_counts, what ShapeContext.tested gives the scan)."""
+    from kantong.pockets import poor_mask
+    from kantong.pockets.edges import EdgeInput, inside_counts
+    from kantong.pockets.grid import _cell_grid
+
+    city = hard_cases(seed=1, n_households=80_000, shapes=("meet",), n_round=0, n_decoys=0)  # dense: mixed edge cells
+    hh, area = city.households, _areas(city)
+    lon, lat = hh["lon"].to_numpy(float), hh["lat"].to_numpy(float)
+    poor = poor_mask(hh).fillna(False).to_numpy(bool)
+    grid = _cell_grid(lon, lat, np.ones(len(hh), bool), poor, resolution=10)
+    units = np.unique(grid.unit_of_row[np.isin(area, ["H1", "H2"])])
+    first = np.array([(area[grid.unit_of_row == u] == "H1").sum() >= (area[grid.unit_of_row == u] == "H2").sum() for u in units])
+    n, c = inside_counts(grid, units, EdgeInput(lon, lat, np.ones(len(hh), bool), poor, grid.unit_of_row))
+    assert n.sum() < grid.n[units].sum() and (n <= grid.n[units]).all() and (c <= grid.c[units]).all()
+    raw = two_rate_d(grid.c[units][first].sum(), grid.n[units][first].sum(), grid.c[units][~first].sum(), grid.n[units][~first].sum())
+    inside = two_rate_d(c[first].sum(), n[first].sum(), c[~first].sum(), n[~first].sum())
+    assert inside > 1.5 * raw  # 28.6 against 14.0

@@ -212,7 +212,15 @@ def _find(grid: _Grid, rows: _Rows, *, method: str, seed: int, alpha: float, opt
     null = np.zeros(0)
     notes: Notes = {}
     if method == "scan":
-        found, null, notes = _scan_method(grid, seed=seed, alpha=alpha, options=options, level=level)
+        counts = None
+        if options.edges and level == "cell" and grid.meta.get("kind") == "h3":
+            from functools import partial
+
+            from kantong.pockets.edges import EdgeInput, inside_counts
+
+            inside = EdgeInput(rows.lon, rows.lat, counted=grid.unit_of_row >= 0, poor=rows.is_poor, unit=grid.unit_of_row)
+            counts = partial(inside_counts, grid, rows=inside)
+        found, null, notes = _scan_method(grid, seed=seed, alpha=alpha, options=options, level=level, counts=counts)
     elif method == "gistar":
         found = _gistar_method(grid, seed=seed, alpha=alpha, replicates=options.replicates, min_rr=min_rr, min_poor=min_poor)
     else:

@@ -33,7 +33,7 @@ import numpy as np
 
 from kantong.pockets.grid import Window, _Grid, _h3_cells
 
-__all__ = ["FLIP_LLR", "MIN_EDGE_HOUSEHOLDS", "EdgeInput", "refine_edges"]
+__all__ = ["FLIP_LLR", "MIN_EDGE_HOUSEHOLDS", "EdgeInput", "inside_counts", "refine_edges"]
 
 #: fewest households in a child cell's neighbourhood for it to decide its own side
 MIN_EDGE_HOUSEHOLDS = 8
@@ -126,6 +126,38 @@ def refine_edges(grid: _Grid, found: list[Window], rows: EdgeInput) -> tuple[np.
         row_pocket[sel[(row_pocket[sel] < 0) & ins]] = k
         outlines.append(_shape(inner_ids, kept, res))
     return row_pocket, outlines
+
+
+def inside_counts(grid: _Grid, units: np.ndarray, rows: EdgeInput) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit of ``units``: the counted households and poor households of that unit
+    that lie inside the window's redrawn edge (:func:`refine_edges` of the window alone).
+
+    What :mod:`kantong.pockets.shapes` tests for one rate or two: a strip one or two
+    cells wide has edge cells that hold more ordinary households than pocket ones, and
+    their share dilutes the difference between two strips that meet.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kantong.pockets.grid import _cell_grid
+    >>> rng = np.random.default_rng(0)
+    >>> lon, lat = 113.9 + rng.uniform(0, 0.02, 4000), -2.2 + rng.uniform(0, 0.02, 4000)
+    >>> poor = rng.random(4000) < np.where(np.abs(lon - 113.91) < 0.0009, 0.5, 0.1)
+    >>> grid = _cell_grid(lon, lat, np.ones(4000, bool), poor, resolution=10)
+    >>> units = np.unique(grid.unit_of_row[np.abs(lon - 113.91) < 0.0009])
+    >>> n, c = inside_counts(grid, units, EdgeInput(lon, lat, np.ones(4000, bool), poor, grid.unit_of_row))
+    >>> bool(n.sum() < grid.n[units].sum()), bool(c.sum() / n.sum() > grid.c[units].sum() / grid.n[units].sum())
+    (True, True)
+    """
+    row_pocket, _ = refine_edges(grid, [(np.sort(units), 0.0, 0.0)], rows)
+    sel = (row_pocket == 0) & rows.counted & (rows.unit >= 0)
+    pos = np.searchsorted(np.sort(units), rows.unit[sel])
+    pos = np.clip(pos, 0, max(len(units) - 1, 0))
+    mine = np.sort(units)[pos] == rows.unit[sel]
+    n = np.bincount(pos[mine], minlength=len(units)).astype(np.float64)
+    c = np.bincount(pos[mine], weights=rows.poor[sel][mine].astype(np.float64), minlength=len(units))
+    order = np.argsort(np.argsort(units))  # back to the order of ``units``
+    return n[order], c[order]
 
 
 def _edge_and_fringe(grid: _Grid, units: np.ndarray, unit_pocket: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -16,12 +16,14 @@ import numpy as np
 
 from kantong.pockets.grid import Window, _Grid, _neighbours_by_distance
 from kantong.pockets.options import ScanOptions
-from kantong.pockets.shapes import Notes, _close, hot_part, reshape_windows
+from kantong.pockets.shapes import Counts, Notes, ShapeContext, _close, hot_part, reshape_windows
 
 __all__ = ["_local_contrast", "_merge_neighbours", "_scan_method"]
 
 
-def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, level: str) -> tuple[list[Window], np.ndarray, Notes]:
+def _scan_method(
+    grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, level: str, counts: Counts | None = None
+) -> tuple[list[Window], np.ndarray, Notes]:
     """Significant, non-overlapping scan windows (most likely first), the null statistics
     and the shape notes.
 
@@ -29,6 +31,8 @@ def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, 
     with the restricted growth, split: :func:`~kantong.pockets.shapes.reshape_windows`),
     the ``(replicates, 2)`` array of the largest circle and grown-window llr of every
     Monte Carlo replicate, and the notes keyed by each window's smallest unit.
+    ``counts`` are what the one-rate-or-two tests of the reshaping count per unit
+    (:class:`~kantong.pockets.shapes.ShapeContext`).
     """
     from kantong.pockets import _kernels
 
@@ -84,8 +88,8 @@ def _scan_method(grid: _Grid, *, seed: int, alpha: float, options: ScanOptions, 
         found.append((np.sort(units), p, llr))
     if options.growth == "greedy":
         return _merge_neighbours(grid, found, C=C, N=N, min_rr=options.min_relative_risk, level=level), null, {}
-    found, notes = reshape_windows(grid, found, adjusted_p=adjusted_p, alpha=alpha, min_rr=options.min_relative_risk,
-                                   min_poor=float(options.min_poor), seed=seed, level=level)
+    ctx = ShapeContext(grid, adjusted_p, alpha, options.min_relative_risk, float(options.min_poor), seed, level, counts)
+    found, notes = reshape_windows(ctx, found)
     return found, null, notes
 
 

@@ -31,6 +31,13 @@ from an L), a pocket kept whole whose two-rate test is nonetheless at most
 :data:`UNEVEN_P` (its rate may change along it: a field check), and two pockets near
 each other (the share poor between them).
 
+With the finer edges (:class:`~kantong.pockets.ScanOptions` ``edges``, the default) the
+two-rate tests count, per cell, only the households inside the window's redrawn edge
+(:func:`~kantong.pockets.edges.inside_counts`): the edge cells of a strip one or two
+cells wide hold many ordinary households, whose share blurs the difference between two
+strips that meet (on the meeting strips of ``benchmarks/bench_pockets.py --hard`` the
+two-rate statistic doubles), and varies along a uniform strip as it crosses the grid.
+
 The tests only decide how significant windows are cut and joined; no window is
 reported without its own adjusted p-value, so the Monte Carlo adjustment holds.
 """
@@ -46,7 +53,7 @@ import numpy as np
 
 from kantong.pockets.grid import Window, _Grid
 
-__all__ = ["SPLIT_ALPHA", "SPLIT_PERMUTATIONS", "ShapeNote", "hot_part", "near_notes", "note_text", "reshape_windows", "two_rate_d"]
+__all__ = ["SPLIT_ALPHA", "SPLIT_PERMUTATIONS", "ShapeContext", "ShapeNote", "hot_part", "near_notes", "note_text", "reshape_windows", "two_rate_d"]
 
 #: significance of the two-rate test that splits a window (and keeps touching pieces apart)
 SPLIT_ALPHA = 0.001
@@ -155,9 +162,17 @@ def _best_cut(n: np.ndarray, c: np.ndarray, d: np.ndarray, cuts: list[int], rng:
     return cuts[k], float(obs[k]), p
 
 
+Counts = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
 @dataclass(frozen=True)
-class _Context:
-    """What the reshaping needs besides the windows."""
+class ShapeContext:
+    """What the reshaping needs besides the windows: the grid, the adjusted p-value of a
+    shaped window's llr, the scan's ``alpha``, ``min_rr``, ``min_poor``, ``seed`` and
+    ``level``, and ``counts``: per unit of a window, the households and poor households
+    the one-rate-or-two tests use (``None``: the units' own counts; the scan passes
+    those inside the window's redrawn edge, :func:`~kantong.pockets.edges.inside_counts`).
+    The p-value of a window is always that of its units' own counts."""
 
     grid: _Grid
     adjusted_p: Callable[[float, int], float]
@@ -166,9 +181,16 @@ class _Context:
     min_poor: float
     seed: int
     level: str
+    counts: Counts | None = None
+
+    def tested(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(households, poor households) per unit for the two-rate tests."""
+        if self.counts is None:
+            return self.grid.n[units].astype(np.float64), self.grid.c[units].astype(np.float64)
+        return self.counts(units)
 
 
-def _piece(ctx: _Context, units: np.ndarray) -> Window | None:
+def _piece(ctx: ShapeContext, units: np.ndarray) -> Window | None:
     """``units`` as a pocket on its own evidence (adjusted p, relative risk), else None."""
     from kantong.pockets._kernels import bernoulli_llr
 
@@ -182,14 +204,14 @@ def _piece(ctx: _Context, units: np.ndarray) -> Window | None:
     return (np.sort(units), p, llr) if p <= ctx.alpha else None
 
 
-def _split(ctx: _Context, window: Window, notes: Notes, depth: int = 0) -> list[Window]:
+def _split(ctx: ShapeContext, window: Window, notes: Notes, depth: int = 0) -> list[Window]:
     """``window`` cut in two where the two-rate test says so (parts on their own evidence)."""
     units = window[0]
     if len(units) < 4 or depth > 2:
         return [window]
     win = _Window(ctx.grid, units)
     d = win.order()
-    n, c = ctx.grid.n[win.units], ctx.grid.c[win.units]
+    n, c = ctx.tested(win.units)
     share = np.array([n[d <= t].sum() for t in range(int(d.max()) + 1)]) / max(n.sum(), 1)
     cuts = [t for t in range(int(d.max())) if SPLIT_MIN_SHARE <= share[t] <= 1.0 - SPLIT_MIN_SHARE]
     if not cuts:
@@ -260,7 +282,7 @@ def _joinable(grid: _Grid, ua: np.ndarray, ub: np.ndarray, *, level: str) -> boo
     return False if gap <= (BRIDGE_CELLS + 1.05) * spacing else None
 
 
-def _join(ctx: _Context, found: list[Window], notes: Notes) -> list[Window]:
+def _join(ctx: ShapeContext, found: list[Window], notes: Notes) -> list[Window]:
     """Join pieces next to each other (or at most :data:`BRIDGE_CELLS` cells apart: a
     strip's stilt settlements with few households between them) that share one rate and
     are more likely joined. Pieces further apart stay apart (a strip whose middle is not
@@ -283,7 +305,8 @@ def _join(ctx: _Context, found: list[Window], notes: Notes) -> list[Window]:
                 touching = _joinable(grid, ua, ub, level=ctx.level)
                 if touching is None:
                     continue
-                ca, na, cb, nb = (float(v) for v in (grid.c[ua].sum(), grid.n[ua].sum(), grid.c[ub].sum(), grid.n[ub].sum()))
+                (na_, ca_), (nb_, cb_) = ctx.tested(ua), ctx.tested(ub)
+                ca, na, cb, nb = float(ca_.sum()), float(na_.sum()), float(cb_.sum()), float(nb_.sum())
                 stat = two_rate_d(ca, na, cb, nb)
                 if stat > JOIN_CHI2:
                     apart.add(key)
@@ -370,7 +393,7 @@ def hot_part(grid: _Grid, units: np.ndarray, hot: np.ndarray, *, C: float, N: fl
     return best
 
 
-def _trim(ctx: _Context, window: Window) -> Window:
+def _trim(ctx: ShapeContext, window: Window) -> Window:
     """``window`` without the edge cells that belong outside: an edge cell (one with an
     occupied neighbour outside the window) is dropped when its households are more likely
     at the outside share than at the share of the window's other cells (a likelihood
@@ -403,16 +426,12 @@ def _trim(ctx: _Context, window: Window) -> Window:
     return (kept, p_kept, llr) if p_kept <= ctx.alpha else window
 
 
-def reshape_windows(
-    grid: _Grid, found: list[Window], *, adjusted_p: Callable[[float, int], float], alpha: float,
-    min_rr: float, min_poor: float, seed: int, level: str
-) -> tuple[list[Window], Notes]:
+def reshape_windows(ctx: ShapeContext, found: list[Window]) -> tuple[list[Window], Notes]:
     """Split, join and annotate significant windows (see the module docstring).
 
     Returns the windows (most significant first) and the notes keyed by each window's
     smallest unit.
     """
-    ctx = _Context(grid, adjusted_p, alpha, min_rr, min_poor, seed, level)
     notes: Notes = {}
     pieces: list[Window] = []
     for w in found:
