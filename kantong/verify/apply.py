@@ -160,6 +160,7 @@ class _Editor:
             self.table[col] = ""
         self.audit: list[dict[str, Any]] = []
         self.rows_of: dict[str, list[int]] = {}
+        self.ids = [str(i) for i in run.ids()]
         dup = self.table["duplicate_of"].fillna("").astype(str).to_numpy() if "duplicate_of" in self.table else np.full(len(self.table), "")
         for i, (hid, d) in enumerate(zip(run.ids(), dup)):
             for key in {hid, d} - {""}:
@@ -176,8 +177,9 @@ class _Editor:
             if old == value:
                 continue
             self.table.at[i, col] = value
-            if col not in ("verify_source", "verify_date"):
-                self.audit.append({"file": r["file"], "row": int(r["row"]), "officer": r["officer"], "household_id": hid, "field": col,
+            if col not in ("verify_source", "verify_date"):  # each changed row under its own id (a duplicate's may differ)
+                own = self.ids[i] if i < len(self.ids) and self.ids[i] else hid
+                self.audit.append({"file": r["file"], "row": int(r["row"]), "officer": r["officer"], "household_id": own, "field": col,
                                    "old": old, "new": value, "date": r["date"], "fingerprint": r["fingerprint"]})
 
     def check(self, r: dict[str, Any]) -> bool:
