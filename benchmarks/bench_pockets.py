@@ -41,14 +41,18 @@ Usage::
 
     python benchmarks/bench_pockets.py [--seeds 0 1 2] [--households 80000]
     python benchmarks/bench_pockets.py --households 1000000 --province [--compare]
-    python benchmarks/bench_pockets.py --hard [--seeds 0 1 2] [--replicates 199]
+    python benchmarks/bench_pockets.py --hard [--seeds 0 1 2] [--replicates 199] [--whole-cells]
+    python benchmarks/bench_pockets.py --hard --province [--methods scan scan-greedy]
 
 ``--hard`` plants the shapes of :func:`kantong.synthetic.shapes.hard_cases` (two strips
 meeting at an end at different rates, an L, a strip with a non-poor middle, a strip
 across a kelurahan border, a ring, a 4.5 km strip) into a clean city with its round
 pockets and decoys, and prints recall / precision / Jaccard per shape family for
 ``scan`` (default growth), ``scan-greedy`` (``growth="greedy"``: the rule before issue
-#13) and plain esda Gi*, on the clean positions (no geocoding).
+#13) and plain esda Gi*, on the clean positions (no geocoding). With ``--province`` the
+same shapes go into Kalimantan Tengah's villages filled with 1,000,000 households
+(:func:`~kantong.synthetic.place_households`, its round pockets and decoys), in this
+process (time, not peak memory).
 """
 
 from __future__ import annotations
@@ -537,12 +541,24 @@ HARD_METHODS = ("scan", "scan-greedy", "esda")
 HARD_KINDS = ("round", "meet", "l_shape", "weak_middle", "border", "ring", "long")
 
 
-def run_hard_seed(seed: int, n_households: int, replicates: int, methods: list[str], **options: float) -> dict[str, dict]:
-    """Every method on one :func:`kantong.synthetic.shapes.hard_cases` city (positions exact)."""
+def _kalteng():
+    import geopandas as gpd
+    import shapely
+
+    if not KALTENG.exists():
+        raise SystemExit(f"{KALTENG} not found: the shared boundary data must sit beside the repository")
+    villages = gpd.read_parquet(KALTENG)
+    villages["geometry"] = shapely.make_valid(villages.geometry.values)
+    return villages
+
+
+def run_hard_seed(seed: int, n_households: int, replicates: int, methods: list[str], province: bool = False, **options: float) -> dict[str, dict]:
+    """Every method on one :func:`kantong.synthetic.shapes.hard_cases` city (positions exact);
+    ``province``: the shapes planted into Kalimantan Tengah's villages."""
     from kantong.pockets import detect_pockets, poor_mask
     from kantong.synthetic.shapes import hard_cases
 
-    city = hard_cases(seed=seed, n_households=n_households)
+    city = hard_cases(seed=seed, n_households=n_households, boundaries=_kalteng() if province else None)
     hh = city.households
     lon, lat = hh["lon"].to_numpy(float), hh["lat"].to_numpy(float)
     valid = np.isfinite(lon) & np.isfinite(lat)
@@ -580,9 +596,10 @@ def main_hard(args: argparse.Namespace) -> None:
         extra: dict = {"cell_p": args.cell_p} if args.cell_p is not None else {}
         if args.whole_cells:
             extra["edges"] = False
-        per_seed[seed] = run_hard_seed(seed, args.households, args.replicates, methods, **extra)
+        per_seed[seed] = run_hard_seed(seed, args.households, args.replicates, methods, province=args.province, **extra)
         print(f"seed {seed}: done in {time.perf_counter() - t0:.0f} s", flush=True)
-    print(f"\nhard shapes: {args.households:,} households + shapes, {args.replicates} replicates; seeds {', '.join(map(str, args.seeds))}")
+    where = "Kalimantan Tengah" if args.province else "city"
+    print(f"\nhard shapes ({where}): {args.households:,} households + shapes, {args.replicates} replicates; seeds {', '.join(map(str, args.seeds))}")
     print("mean over seeds, per shape family (recall / precision / Jaccard):")
     print(f"{'kind':<13}" + "".join(f"{m:>24}" for m in methods))
     for kd in (*HARD_KINDS, "all"):
@@ -617,7 +634,8 @@ def main() -> None:
     parser.add_argument("--methods", nargs="+", default=None, choices=[*KANTONG_METHODS, *REFERENCES, "scan-greedy"],
                         help="default: all; with --hard: scan, scan-greedy (the growth rule before issue #13) and esda")
     parser.add_argument("--detail", nargs="*", default=["scan"], help="methods whose reported pockets are listed (default: scan)")
-    parser.add_argument("--province", action="store_true", help="only scan, on Kalimantan Tengah, in a subprocess: time and peak memory")
+    parser.add_argument("--province", action="store_true",
+                        help="only scan, on Kalimantan Tengah, in a subprocess: time and peak memory; with --hard: the hard shapes planted there")
     parser.add_argument("--hard", action="store_true", help="hard shapes (kantong.synthetic.shapes.hard_cases): scan beside scan-greedy and esda")
     parser.add_argument("--compare", action="store_true", help="with --province: also run growth='greedy' (the rule before issue #13)")
     parser.add_argument("--cell-p", type=float, default=None, help="with --hard: ScanOptions.cell_p of scan (default: its default)")
@@ -625,7 +643,7 @@ def main() -> None:
                         help="with --hard: ScanOptions(edges=False), outlines of whole cells (the default before issue #13's finer edges)")
     args = parser.parse_args()
     if args.hard:
-        args.households = args.households or 80_000
+        args.households = args.households or (1_000_000 if args.province else 80_000)
         args.methods = args.methods or list(HARD_METHODS)
         main_hard(args)
         return

@@ -238,3 +238,16 @@ def test_two_rate_tests_count_the_households_inside_the_redrawn_edge() -> None:
     raw = two_rate_d(grid.c[units][first].sum(), grid.n[units][first].sum(), grid.c[units][~first].sum(), grid.n[units][~first].sum())
     inside = two_rate_d(c[first].sum(), n[first].sum(), c[~first].sum(), n[~first].sum())
     assert inside > 1.5 * raw  # 28.6 against 14.0
+
+
+def test_hard_shapes_go_into_real_village_polygons(palangka_raya) -> None:
+    """hard_cases(boundaries=...): the same shapes in given villages (the province-scale
+    benchmark fills Kalimantan Tengah this way); the strip across a border crosses one."""
+    city = hard_cases(seed=2, n_households=20_000, shapes=("border", "ring"), n_round=1, n_decoys=0, boundaries=palangka_raya)
+    assert set(city.boundaries["kode"]) == set(palangka_raya["kode"])
+    kinds = city.pockets.set_index("pocket_id")["kind"].to_dict()
+    assert sorted(kinds.values()) == ["border", "ring", "round"]
+    border = next(p for p, k in kinds.items() if k == "border")
+    rows = (city.truth["pocket"] == border).to_numpy()
+    assert city.households.loc[rows, "kode"].nunique() >= 2
+    assert (city.households["kode"] != "").mean() > 0.99

@@ -38,6 +38,7 @@ import shapely
 from shapely.geometry import LineString, Point
 
 from kantong.synthetic.city import make_city
+from kantong.synthetic.place import place_households
 
 __all__ = ["HARD_SHAPES", "HardCity", "hard_cases", "plant_shape"]
 
@@ -184,8 +185,8 @@ def plant_shape(
 
 
 def hard_cases(*, seed: int = 0, n_households: int = 80_000, shapes: tuple[str, ...] = HARD_SHAPES,
-               n_round: int | None = None, n_decoys: int | None = None) -> HardCity:
-    """A clean synthetic city with the hard ``shapes`` planted (see the module docstring).
+               n_round: int | None = None, n_decoys: int | None = None, boundaries: gpd.GeoDataFrame | None = None) -> HardCity:
+    """A clean synthetic city (or region) with the hard ``shapes`` planted (see the module docstring).
 
     Parameters
     ----------
@@ -197,6 +198,10 @@ def hard_cases(*, seed: int = 0, n_households: int = 80_000, shapes: tuple[str, 
         Names from :data:`HARD_SHAPES`, each planted once.
     n_round, n_decoys
         The base city's round pockets and decoys (``None``: its defaults).
+    boundaries
+        Village polygons to fill instead of :func:`make_city`'s city
+        (:func:`~kantong.synthetic.place_households`, no strips of its own): the hard
+        shapes at province scale, e.g. Kalimantan Tengah with a million households.
 
     Returns
     -------
@@ -215,7 +220,10 @@ def hard_cases(*, seed: int = 0, n_households: int = 80_000, shapes: tuple[str, 
     """
     from pyproj import Transformer
 
-    base = make_city(seed=seed, n_households=n_households, mess=None, n_round=n_round, n_strips=0, n_decoys=n_decoys)
+    if boundaries is None:
+        base = make_city(seed=seed, n_households=n_households, mess=None, n_round=n_round, n_strips=0, n_decoys=n_decoys)
+    else:
+        base = place_households(boundaries, seed=seed, n_households=n_households, mess=None, n_round=n_round, n_strips=0, n_decoys=n_decoys)
     to_m = Transformer.from_crs(4326, _METRIC, always_xy=True)
     to_ll = Transformer.from_crs(_METRIC, 4326, always_xy=True)
     t = base.truth
