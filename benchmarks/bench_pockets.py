@@ -606,7 +606,8 @@ def main_hard(args: argparse.Namespace) -> None:
         cells = []
         for m in methods:
             v = [np.nanmean([per_seed[s][m][f"{k}_{kd}"] for s in args.seeds]) for k, _ in HARD_COLS]
-            cells.append(" / ".join("-" if math.isnan(x) else f"{x:.2f}" for x in v))
+            digits = 3 if kd == "all" else 2  # the mean over every planted pocket, against the 0.80 target
+            cells.append(" / ".join("-" if math.isnan(x) else f"{x:.{digits}f}" for x in v))
         print(f"{kd:<13}" + "".join(f"{c:>24}" for c in cells))
     for key, label in (("decoys_flagged", "decoys"), ("n_reported", "reported"), ("elsewhere", "elsewhere"), ("seconds", "seconds")):
         vals = [np.mean([per_seed[s][m][key] for s in args.seeds]) for m in methods]

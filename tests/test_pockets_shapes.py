@@ -89,6 +89,14 @@ def test_notes_say_why_strips_are_apart_or_whole() -> None:
     notes = " ".join(meet.pockets["note"])
     others = set(meet.pockets["pocket_id"])
     assert "poverty rate differs" in notes and any(pid in notes for pid in others)
+    # each touching pair is named once, with the shares the pockets' own rows show
+    from kantong._i18n import fmt_pct
+
+    with language("en"):
+        for _, row in meet.pockets.iterrows():
+            other = meet.pockets[meet.pockets["pocket_id"] != row["pocket_id"]].iloc[0]
+            assert row["note"].count(f"Touches {other['pocket_id']}") == 1
+            assert f"({fmt_pct(row['rate'])} against {fmt_pct(other['rate'])};" in row["note"]
     _, weak = _detect("weak_middle")
     assert all("away; between them" in n for n in weak.pockets["note"])
     _, long = _detect("long")

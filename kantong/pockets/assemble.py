@@ -12,7 +12,7 @@ from kantong.pockets.edges import EdgeInput
 from kantong.pockets.grid import Window, _Grid, _unit_for_all_rows
 from kantong.pockets.priority import priority, priority_criteria
 from kantong.pockets.result import _POCKET_COLUMNS
-from kantong.pockets.shapes import Notes, note_text
+from kantong.pockets.shapes import Notes, note_text, settle_notes
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -69,7 +69,8 @@ def _assemble(
     width = max(2, len(str(len(frame))))
     ids = np.array([f"K{r:0{width}d}" for r in rank], dtype=object)
     pocket_of = {int(units.min()): str(ids[k]) for k, (units, _, _) in enumerate(found)}
-    frame["note"] = [note_text((notes or {}).get(int(units.min()), []), pocket_of) for units, _, _ in found]
+    settled = settle_notes(notes or {}, {int(units.min()): float(r) for (units, _, _), r in zip(found, frame["rate"])})
+    frame["note"] = [note_text(settled.get(int(units.min()), []), pocket_of) for units, _, _ in found]
     frame.insert(0, "rank", rank)
     frame.insert(0, "pocket_id", ids)
     pockets = gpd.GeoDataFrame(frame, geometry=geoms if geoms else [], crs=4326)

@@ -53,7 +53,7 @@ import numpy as np
 
 from kantong.pockets.grid import Window, _Grid
 
-__all__ = ["SPLIT_ALPHA", "SPLIT_PERMUTATIONS", "ShapeContext", "ShapeNote", "hot_part", "near_notes", "note_text", "reshape_windows", "two_rate_d"]
+__all__ = ["SPLIT_ALPHA", "SPLIT_PERMUTATIONS", "ShapeContext", "ShapeNote", "hot_part", "near_notes", "note_text", "reshape_windows", "settle_notes", "two_rate_d"]
 
 #: significance of the two-rate test that splits a window (and keeps touching pieces apart)
 SPLIT_ALPHA = 0.001
@@ -448,6 +448,31 @@ def near_notes(grid: _Grid, found: list[Window], notes: Notes, *, level: str) ->
     keep = {int(w[0].min()) for w in found}
     out: Notes = {k: [n for n in v if n.other < 0 or n.other in keep] for k, v in notes.items() if k in keep}
     _near(grid, found, out, level=level)
+    return out
+
+
+def settle_notes(notes: Notes, rate_of: dict[int, float]) -> Notes:
+    """``notes`` with every ``"split"`` note citing the two pockets' final shares
+    (``rate_of``: a window's smallest unit to its pocket's ``rate``, the figure its row
+    shows) and one such note per other pocket (the smallest p-value): the split and the
+    join each test the pair, on counts the final outline has since changed.
+
+    Examples
+    --------
+    >>> notes = {3: [ShapeNote("split", 7, (0.42, 0.34, 1e-4)), ShapeNote("split", 7, (0.52, 0.34, 1e-5))]}
+    >>> settle_notes(notes, {3: 0.47, 7: 0.33})[3]
+    [ShapeNote(kind='split', other=7, values=(0.47, 0.33, 1e-05))]
+    """
+    out: Notes = {}
+    for key, items in notes.items():
+        best: dict[int, float] = {}
+        kept: list[ShapeNote] = []
+        for n in items:
+            if n.kind == "split" and n.other in rate_of and key in rate_of:
+                best[n.other] = min(best.get(n.other, 1.0), n.values[2])
+            else:
+                kept.append(n)
+        out[key] = [ShapeNote("split", o, (rate_of[key], rate_of[o], p)) for o, p in best.items()] + kept
     return out
 
 

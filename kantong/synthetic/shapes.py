@@ -230,8 +230,8 @@ def hard_cases(*, seed: int = 0, n_households: int = 80_000, shapes: tuple[str, 
     x, y = to_m.transform(t["true_lon"].to_numpy(float), t["true_lat"].to_numpy(float))
     frame = pd.DataFrame({"x": x, "y": y, "desil": t["desil"].to_numpy(np.int64),
                           "pocket": t["pocket"].astype(str).to_numpy(), "decoy": t["decoy"].astype(str).to_numpy()})
-    villages = base.boundaries.to_crs(_METRIC).geometry.values
-    outline = shapely.union_all(villages).buffer(0)
+    villages = shapely.make_valid(base.boundaries.to_crs(_METRIC).geometry.values)
+    outline = shapely.union_all(villages, grid_size=1.0)  # on a 1 m grid: many real polygons union without topology errors
     taken = list(base.pockets.to_crs(_METRIC).geometry.values)
     rng = np.random.default_rng([seed, 2013])
     areas: list[dict[str, Any]] = []
