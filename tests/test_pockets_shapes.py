@@ -186,8 +186,8 @@ def test_a_poor_strip_cell_with_few_poor_by_chance_is_addable_through_its_ring()
 
     rate = 0.1
     c = np.array([0, 1, 5, 2, 5, 1, 0], dtype=np.float64)  # cell 3: 2 of 10, p 0.26 on its own
-    on = _growth_thresholds(G(), rate, ScanOptions())
-    off = _growth_thresholds(G(), rate, ScanOptions(ring=False))
+    on = _growth_thresholds(G(), rate, ScanOptions(ring=True))
+    off = _growth_thresholds(G(), rate, ScanOptions())
     ok_on, ok_off = (addable(c, ptr, idx, t) == 0.0 for t in (on, off))
     assert ok_off.tolist() == [False, False, True, False, True, False, False]
     # cell 3 joins its poor neighbours; cells 1 and 5 (1 of 10, the overall share) have
@@ -259,3 +259,16 @@ def test_hard_shapes_go_into_real_village_polygons(palangka_raya) -> None:
     rows = (city.truth["pocket"] == border).to_numpy()
     assert city.households.loc[rows, "kode"].nunique() >= 2
     assert (city.households["kode"] != "").mean() > 0.99
+
+
+@pytest.mark.slow
+def test_a_broad_moderately_poorer_area_is_no_pocket_by_default() -> None:
+    """A city without planted pockets whose background share drifts between 4 and 10 %:
+    the default growth finds nothing there; ring=True links the poorer side's cells
+    into one window of thousands of households (why it is off by default)."""
+    city = make_city(seed=8, n_households=80_000, mess=None, n_round=0, n_strips=0, n_decoys=0)
+    t = city.truth
+    hh = pd.DataFrame({"lon": t["true_lon"], "lat": t["true_lat"], "desil": t["desil"]})
+    assert len(detect_pockets(hh, seed=8, replicates=199).pockets) == 0
+    broad = detect_pockets(hh, seed=8, replicates=199, ring=True).pockets
+    assert len(broad) == 1 and broad["n_households"].iloc[0] > 3_000
