@@ -151,13 +151,9 @@ def inside_counts(grid: _Grid, units: np.ndarray, rows: EdgeInput) -> tuple[np.n
     """
     row_pocket, _ = refine_edges(grid, [(np.sort(units), 0.0, 0.0)], rows)
     sel = (row_pocket == 0) & rows.counted & (rows.unit >= 0)
-    pos = np.searchsorted(np.sort(units), rows.unit[sel])
-    pos = np.clip(pos, 0, max(len(units) - 1, 0))
-    mine = np.sort(units)[pos] == rows.unit[sel]
-    n = np.bincount(pos[mine], minlength=len(units)).astype(np.float64)
-    c = np.bincount(pos[mine], weights=rows.poor[sel][mine].astype(np.float64), minlength=len(units))
-    order = np.argsort(np.argsort(units))  # back to the order of ``units``
-    return n[order], c[order]
+    n = np.bincount(rows.unit[sel], minlength=len(grid.n)).astype(np.float64)
+    c = np.bincount(rows.unit[sel], weights=rows.poor[sel].astype(np.float64), minlength=len(grid.n))
+    return n[units], c[units]  # rows of a fringe cell drawn into the pocket count for no unit of it
 
 
 def _edge_and_fringe(grid: _Grid, units: np.ndarray, unit_pocket: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

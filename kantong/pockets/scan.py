@@ -60,6 +60,7 @@ def _scan_method(
             if p <= alpha:
                 candidates.append((p, float(grown_llr[s]), 1, grown_cells[s, : grown_size[s]].copy()))
     crit = np.quantile(null[:, 0], 1.0 - alpha) if options.replicates else 0.0
+    hot = _kernels.addable(grid.c.astype(np.float64), adj_ptr, adj_idx, thr) == 0.0  # the cells a growth may add
     for i in np.flatnonzero((best > 0) & (best >= crit)):
         p = adjusted_p(float(best[i]), 0)
         if p <= alpha:
@@ -69,7 +70,7 @@ def _scan_method(
             if options.growth == "restricted":
                 # the circle's hot piece is reported only on its own evidence too: its llr
                 # against the shaped windows' null (like any secondary window)
-                units = hot_part(grid, units, _kernels.addable(grid.c.astype(np.float64), adj_ptr, adj_idx, thr) == 0.0, C=C, N=N, min_rr=options.min_relative_risk)
+                units = hot_part(grid, units, hot, C=C, N=N, min_rr=options.min_relative_risk)
                 llr = float(_kernels.bernoulli_llr(float(grid.c[units].sum()), float(grid.n[units].sum()), C, N, options.min_relative_risk))
                 p = max(p, adjusted_p(llr, 1) if llr > 0 else 1.0)
                 if p > alpha:
@@ -97,11 +98,13 @@ def _growth_thresholds(grid: _Grid, rate: float, options: ScanOptions) -> np.nda
     """The ``(3, cells)`` thresholds of the restricted growth
     (:func:`~kantong.pockets._kernels.addable`): own p-value, overall share, ring p-value
     (infinite without ``options.ring``)."""
-    ptr, idx = grid.adjacency
     n = grid.n.astype(np.int64)
-    ring_n = n + np.bincount(np.repeat(np.arange(len(n)), np.diff(ptr)), weights=n[idx], minlength=len(n)).astype(np.int64)
     own = np.maximum(np.ceil(n * rate - 1e-9), 1.0)
-    ring = _cell_thresholds(ring_n, rate, options.cell_p) if options.ring else np.full(len(n), np.inf)
+    ring = np.full(len(n), np.inf)
+    if options.ring:
+        ptr, idx = grid.adjacency
+        ring_n = n + np.bincount(np.repeat(np.arange(len(n)), np.diff(ptr)), weights=n[idx], minlength=len(n)).astype(np.int64)
+        ring = _cell_thresholds(ring_n, rate, options.cell_p)
     return np.vstack([_cell_thresholds(n, rate, options.cell_p), own, ring]).astype(np.float64)
 
 

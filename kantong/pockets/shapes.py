@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -182,12 +182,17 @@ class ShapeContext:
     seed: int
     level: str
     counts: Counts | None = None
+    _seen: dict[bytes, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
 
     def tested(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(households, poor households) per unit for the two-rate tests."""
+        """(households, poor households) per unit for the two-rate tests (``counts`` runs
+        once per window: the join tests the same pieces again after every merge)."""
         if self.counts is None:
             return self.grid.n[units].astype(np.float64), self.grid.c[units].astype(np.float64)
-        return self.counts(units)
+        key = np.asarray(units, dtype=np.int64).tobytes()
+        if key not in self._seen:
+            self._seen[key] = self.counts(units)
+        return self._seen[key]
 
 
 def _piece(ctx: ShapeContext, units: np.ndarray) -> Window | None:
