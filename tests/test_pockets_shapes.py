@@ -197,34 +197,43 @@ def test_a_poor_strip_cell_with_few_poor_by_chance_is_addable_through_its_ring()
     assert not (addable(np.array([0, 5, 0, 5, 0, 0, 0], dtype=np.float64), ptr, idx, on) == 0.0)[2]
 
 
-def test_a_weaker_pocket_next_to_a_stronger_one_gets_a_window_of_its_own() -> None:
-    """The grown windows start one after another from the strongest circles, each over
-    cells no earlier window holds: the circles of a strong pocket do not starve the
-    weaker pocket beside it of a seed."""
+def _two_grown_windows(seed: int, weak_x: float) -> tuple[list[float], list[float], list[np.ndarray]]:
+    """The two grown windows of a city with a strong round pocket and a weaker one
+    ``weak_x - 2000`` metres east of it: each window's share of the strong and of the
+    weak pocket's households, and its cells."""
     from kantong.pockets import _kernels
     from kantong.pockets.grid import _cell_grid, _neighbours_by_distance
     from kantong.pockets.scan import _growth_thresholds
 
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     lon, lat = 113.9 + rng.uniform(0, 0.05, 20000), -2.2 + rng.uniform(0, 0.05, 20000)
     x, y = (lon - 113.9) * 111_000, (lat + 2.2) * 111_000
     strong = np.hypot(x - 2000, y - 2500) < 250
-    weak = np.hypot(x - 3000, y - 2500) < 250  # 500 m of ordinary households between them
+    weak = np.hypot(x - weak_x, y - 2500) < 250
     poor = rng.random(20000) < np.where(strong, 0.7, np.where(weak, 0.35, 0.08))
     grid = _cell_grid(lon, lat, np.ones(20000, bool), poor, resolution=10)
     C, N = float(grid.c.sum()), float(grid.n.sum())
-    nb = _neighbours_by_distance(grid.xy, 1000.0)
-    thr = _growth_thresholds(grid, C / N, ScanOptions())
-    graph = (*nb, *grid.adjacency, thr)
+    graph = (*_neighbours_by_distance(grid.xy, 1000.0), *grid.adjacency, _growth_thresholds(grid, C / N, ScanOptions()))
     lim = (0.1 * N, 5.0, C, N, 2.0)
-    _, _, seeds, llr, cells, sizes = _kernels.observed_windows(grid.c.astype(np.float64), grid.n.astype(np.float64), graph, lim, (200, 2, 12))
+    _, _, seeds, _, cells, sizes = _kernels.observed_windows(grid.c.astype(np.float64), grid.n.astype(np.float64), graph, lim, (200, 2, 12))
+    windows = [cells[s, : sizes[s]] for s in range(len(seeds))]
     unit = grid.unit_of_row
-    share_weak = [np.isin(unit[weak], cells[s, : sizes[s]]).mean() for s in range(len(seeds))]
-    share_strong = [np.isin(unit[strong], cells[s, : sizes[s]]).mean() for s in range(len(seeds))]
-    assert len(seeds) == 2 and share_strong[0] > 0.8
-    assert share_weak[1] > 0.6 and share_strong[1] < 0.1
-    # no cell is in two windows
-    assert not np.intersect1d(cells[0, : sizes[0]], cells[1, : sizes[1]]).size
+    return [float(np.isin(unit[strong], w).mean()) for w in windows], [float(np.isin(unit[weak], w).mean()) for w in windows], windows
+
+
+def test_grown_windows_take_their_cells_one_after_another() -> None:
+    """The grown windows start one after another from the strongest circles, each over
+    cells no earlier window holds."""
+    # 500 m of ordinary households between the pockets: the weaker gets a window of its own
+    strong, weak, windows = _two_grown_windows(3, 3000.0)
+    assert len(windows) == 2 and strong[0] > 0.8
+    assert weak[1] > 0.6 and strong[1] < 0.1
+    assert not np.intersect1d(*windows).size
+    # 100 m apart: the second seed no longer grows the strong pocket's window again (before
+    # issue #13's sequential seeding, both windows held 95 % of it)
+    strong, weak, windows = _two_grown_windows(4, 2600.0)
+    assert strong[0] > 0.9 and strong[1] < 0.1
+    assert not np.intersect1d(*windows).size
 
 
 def test_two_rate_tests_count_the_households_inside_the_redrawn_edge() -> None:
