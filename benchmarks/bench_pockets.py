@@ -41,15 +41,17 @@ Usage::
 
     python benchmarks/bench_pockets.py [--seeds 0 1 2] [--households 80000]
     python benchmarks/bench_pockets.py --households 1000000 --province [--compare]
-    python benchmarks/bench_pockets.py --hard [--seeds 0 1 2] [--replicates 199] [--whole-cells]
+    python benchmarks/bench_pockets.py --hard [--seeds 0 1 2] [--replicates 199] [--whole-cells] [--ref REV|none]
     python benchmarks/bench_pockets.py --hard --province [--methods scan scan-greedy]
 
 ``--hard`` plants the shapes of :func:`kantong.synthetic.shapes.hard_cases` (two strips
 meeting at an end at different rates, an L, a strip with a non-poor middle, a strip
 across a kelurahan border, a ring, a 4.5 km strip) into a clean city with its round
 pockets and decoys, and prints recall / precision / Jaccard per shape family for
-``scan`` (default growth), ``scan-greedy`` (``growth="greedy"``: the rule before issue
-#13) and plain esda Gi*, on the clean positions (no geocoding). With ``--province`` the
+``scan`` (default growth), ``scan-greedy`` (``growth="greedy"``: the growth rule before
+issue #13, with today's seeding and edges) and plain esda Gi*, on the clean positions (no
+geocoding); ``--ref REV`` adds the default scan of another commit on the same cities,
+with the time ratio. With ``--province`` the
 same shapes go into Kalimantan Tengah's villages filled with 1,000,000 households
 (:func:`~kantong.synthetic.place_households`, its round pockets and decoys), in this
 process (time, not peak memory).
@@ -538,6 +540,8 @@ def main_province(args: argparse.Namespace) -> None:
 # ---- hard shapes mode ------------------------------------------------------------------
 
 HARD_METHODS = ("scan", "scan-greedy", "esda")
+#: the reference of --hard: the last commit before this round of issue #13 (whole-cell outlines)
+HARD_REF = "43bac5b"
 HARD_KINDS = ("round", "meet", "l_shape", "weak_middle", "border", "ring", "long")
 
 
@@ -552,9 +556,41 @@ def _kalteng():
     return villages
 
 
-def run_hard_seed(seed: int, n_households: int, replicates: int, methods: list[str], province: bool = False, **options: float) -> dict[str, dict]:
+_REF_DETECT = """
+import json, sys, time
+sys.path.insert(0, {src!r})
+import geopandas as gpd, pandas as pd
+from kantong.pockets import detect_pockets
+hh, bnd = pd.read_parquet({hh!r}), gpd.read_parquet({bnd!r})
+detect_pockets(hh.iloc[:3000], boundaries=bnd, seed=0, replicates=9)  # numba warm-up, not timed
+t0 = time.perf_counter()
+r = detect_pockets(hh, boundaries=bnd, method="scan", seed={seed}, replicates={replicates})
+secs = time.perf_counter() - t0
+pd.DataFrame({{"pocket_id": r.labels.to_numpy(dtype=object).astype(str)}}).to_parquet({out!r})
+print(json.dumps({{"seconds": secs}}))
+"""
+
+
+def _ref_labels(src: Path, city, seed: int, replicates: int) -> tuple[pd.Series, float]:
+    """The default scan of the checkout ``src`` on ``city``, in a subprocess: labels, seconds."""
+    with tempfile.TemporaryDirectory(prefix="kantong-bench-ref-") as work:
+        w = Path(work)
+        city.households.to_parquet(w / "hh.parquet")
+        city.boundaries.to_parquet(w / "bnd.parquet")
+        code = _REF_DETECT.format(src=str(src), hh=str(w / "hh.parquet"), bnd=str(w / "bnd.parquet"), seed=seed,
+                                  replicates=replicates, out=str(w / "labels.parquet"))
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise SystemExit(f"reference scan in {src} failed:\n{proc.stderr[-3000:]}")
+        secs = float(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
+        return pd.read_parquet(w / "labels.parquet")["pocket_id"], secs
+
+
+def run_hard_seed(seed: int, n_households: int, replicates: int, methods: list[str], province: bool = False,
+                  ref: Path | None = None, **options: float) -> dict[str, dict]:
     """Every method on one :func:`kantong.synthetic.shapes.hard_cases` city (positions exact);
-    ``province``: the shapes planted into Kalimantan Tengah's villages."""
+    ``province``: the shapes planted into Kalimantan Tengah's villages; ``ref``: another
+    checkout whose default scan runs on the same city (key ``"ref"``)."""
     from kantong.pockets import detect_pockets, poor_mask
     from kantong.synthetic.shapes import hard_cases
 
@@ -580,6 +616,9 @@ def run_hard_seed(seed: int, n_households: int, replicates: int, methods: list[s
         s["seconds"] = time.perf_counter() - t0
         s["notes"] = notes
         out[m] = s
+    if ref is not None:
+        labels, secs = _ref_labels(ref, city, seed, replicates)
+        out["ref"] = score(truth, _labels_to_sets(labels), HARD_KINDS) | {"seconds": secs, "notes": []}
     return out
 
 
@@ -587,21 +626,32 @@ HARD_COLS = [("recall", "recall"), ("precision", "precis."), ("jaccard", "jaccar
 
 
 def main_hard(args: argparse.Namespace) -> None:
+    from bench_run import _worktree  # the reference checkout, made as bench_run makes it
+
     methods = [m for m in args.methods if m in HARD_METHODS] or list(HARD_METHODS)
     print("warming up (numba, esda) ...", flush=True)
     _warm_up(("scan", "esda"))
     per_seed: dict[int, dict[str, dict]] = {}
-    for seed in args.seeds:
-        t0 = time.perf_counter()
-        extra: dict = {"cell_p": args.cell_p} if args.cell_p is not None else {}
-        if args.whole_cells:
-            extra["edges"] = False
-        per_seed[seed] = run_hard_seed(seed, args.households, args.replicates, methods, province=args.province, **extra)
-        print(f"seed {seed}: done in {time.perf_counter() - t0:.0f} s", flush=True)
+    with tempfile.TemporaryDirectory(prefix="kantong-bench-hard-") as tmp:
+        ref = None
+        if args.ref:
+            ref = Path(args.ref) if Path(args.ref).is_dir() else _worktree(args.ref, Path(tmp) / "ref-src")
+        for seed in args.seeds:
+            t0 = time.perf_counter()
+            extra: dict = {"cell_p": args.cell_p} if args.cell_p is not None else {}
+            if args.whole_cells:
+                extra["edges"] = False
+            per_seed[seed] = run_hard_seed(seed, args.households, args.replicates, methods, province=args.province, ref=ref, **extra)
+            print(f"seed {seed}: done in {time.perf_counter() - t0:.0f} s", flush=True)
+        if args.ref and not Path(args.ref).is_dir():
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(Path(tmp) / "ref-src")], capture_output=True, check=False)
+    if args.ref:
+        methods = [*methods, "ref"]
     where = "Kalimantan Tengah" if args.province else "city"
     print(f"\nhard shapes ({where}): {args.households:,} households + shapes, {args.replicates} replicates; seeds {', '.join(map(str, args.seeds))}")
     print("mean over seeds, per shape family (recall / precision / Jaccard):")
-    print(f"{'kind':<13}" + "".join(f"{m:>24}" for m in methods))
+    label = {"ref": f"scan @ {args.ref}"[:24]}
+    print(f"{'kind':<13}" + "".join(f"{label.get(m, m):>24}" for m in methods))
     for kd in (*HARD_KINDS, "all"):
         cells = []
         for m in methods:
@@ -612,6 +662,9 @@ def main_hard(args: argparse.Namespace) -> None:
     for key, label in (("decoys_flagged", "decoys"), ("n_reported", "reported"), ("elsewhere", "elsewhere"), ("seconds", "seconds")):
         vals = [np.mean([per_seed[s][m][key] for s in args.seeds]) for m in methods]
         print(f"{label:<13}" + "".join(f"{v:>24.1f}" for v in vals))
+    if "ref" in methods and "scan" in methods:
+        ratio = np.mean([per_seed[s]["scan"]["seconds"] for s in args.seeds]) / np.mean([per_seed[s]["ref"]["seconds"] for s in args.seeds])
+        print(f"{'time ratio':<13}{'scan / scan @ ' + str(args.ref):>24}: {ratio:.2f} (target <= 1.5)")
     print("\nper seed (all kinds): recall / precision / Jaccard, decoys, seconds")
     for m in methods:
         for s in args.seeds:
@@ -640,11 +693,15 @@ def main() -> None:
     parser.add_argument("--hard", action="store_true", help="hard shapes (kantong.synthetic.shapes.hard_cases): scan beside scan-greedy and esda")
     parser.add_argument("--compare", action="store_true", help="with --province: also run growth='greedy' (the rule before issue #13)")
     parser.add_argument("--cell-p", type=float, default=None, help="with --hard: ScanOptions.cell_p of scan (default: its default)")
+    parser.add_argument("--ref", default=None,
+                        help=f"with --hard: a commit of this repository (or another checkout) whose default scan runs on the same "
+                             f"cities in a subprocess, scores and time beside this tree's (default {HARD_REF}; 'none': no reference)")
     parser.add_argument("--whole-cells", action="store_true",
                         help="with --hard: ScanOptions(edges=False), outlines of whole cells (the default before issue #13's finer edges)")
     args = parser.parse_args()
     if args.hard:
         args.households = args.households or (1_000_000 if args.province else 80_000)
+        args.ref = None if (args.ref or "").lower() == "none" else (args.ref or HARD_REF)
         args.methods = args.methods or list(HARD_METHODS)
         main_hard(args)
         return
